@@ -1,0 +1,1 @@
+"""Automation blueprints (YAML) that ship with the hub."""

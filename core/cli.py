@@ -1,0 +1,153 @@
+"""The ``linli`` command: run a community's hub, or check its configuration."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import platform
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .config import CONFIG_FILE, HubConfig, load_config
+from .exceptions import ConfigError, DatabaseError
+from .hub import Hub
+
+_LOGGER = logging.getLogger(__name__)
+
+LOG_FORMAT = "%(asctime)s %(levelname)s [%(name)s] %(message)s"
+DEFAULT_CONFIG_DIR = Path("config")
+
+
+def setup_logging(level: str) -> None:
+    """Log to stderr at ``level`` (debug, info, warning, error), naming each component."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        root.addHandler(handler)
+    root.setLevel(level.upper())
+    # Alembic announces every plugin and migration step at INFO: only worth it when debugging.
+    logging.getLogger("alembic").setLevel(logging.INFO if level == "debug" else logging.WARNING)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {text!r}")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: ``linli run``, ``linli check-config`` and ``linli --version``."""
+    parser = argparse.ArgumentParser(
+        prog="linli",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="linli (邻里): the hub of one residential community. Its settings live in\n"
+        f"{CONFIG_FILE} in a config folder, which by default also holds its SQLite database.",
+        epilog="examples:\n"
+        "  linli run                      start the hub of ./config (created on the first run)\n"
+        "  linli run --config /srv/linli  start the hub configured in /srv/linli\n"
+        f"  linli check-config             check ./config/{CONFIG_FILE} after editing it\n"
+        "  linli run --help               more about one command",
+    )
+    parser.add_argument("--version", action="version", version=f"linli {__version__}")
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    config_help = (
+        f"the config folder: {CONFIG_FILE}, and by default the database linli.db "
+        "(default: ./config)"
+    )
+
+    run = commands.add_parser(
+        "run",
+        help="start the hub and keep it running until Ctrl+C",
+        description="Start the community's hub: read the configuration, open the database "
+        "(creating and migrating it if needed) and run until Ctrl+C (SIGINT) or SIGTERM, "
+        f"then stop cleanly. A missing config folder or {CONFIG_FILE} is created with "
+        "default settings.",
+    )
+    run.add_argument(
+        "--config", type=Path, default=DEFAULT_CONFIG_DIR, metavar="DIR", help=config_help
+    )
+    run.add_argument(
+        "--port",
+        type=_port,
+        metavar="N",
+        help=f"the HTTP port, instead of http.port in {CONFIG_FILE} (default there: 8123)",
+    )
+    run.set_defaults(handler=_run)
+
+    check = commands.add_parser(
+        "check-config",
+        help=f"validate {CONFIG_FILE} without starting the hub",
+        description=f"Read and validate {CONFIG_FILE}, and list every problem with its line. "
+        "Exits with 0 when the file is valid, 1 otherwise. Creates nothing.",
+    )
+    check.add_argument(
+        "--config", type=Path, default=DEFAULT_CONFIG_DIR, metavar="DIR", help=config_help
+    )
+    check.set_defaults(handler=_check_config)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``linli`` command line; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    return args.handler(args)
+
+
+def _check_config(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Configuration OK: {config.config_dir / CONFIG_FILE}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    setup_logging("info")
+    _LOGGER.info("linli %s on Python %s", __version__, platform.python_version())
+    try:
+        config = load_config(args.config, create=True)
+        if args.port is not None:
+            config = dataclasses.replace(config, http_port=args.port)
+        setup_logging(config.log_level)
+        asyncio.run(_serve(config))
+    except (ConfigError, DatabaseError) as error:
+        _LOGGER.error("Cannot start: %s", error)
+        return 1
+    except KeyboardInterrupt:
+        _LOGGER.warning("Interrupted while starting")
+        return 130
+    return 0
+
+
+async def _serve(config: HubConfig) -> None:
+    """Start the hub, wait for SIGINT or SIGTERM, stop the hub.
+
+    A Ctrl+C while the hub starts cancels the start (the hub closes what it opened).
+    """
+    hub = Hub(config)
+    await hub.start()
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+
+    def request_stop(signum: signal.Signals) -> None:
+        _LOGGER.info("Received %s", signum.name)
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, request_stop, signum)
+    try:
+        await stop.wait()
+    finally:
+        await hub.stop()

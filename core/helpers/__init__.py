@@ -1,0 +1,1 @@
+"""Helpers that integrations use on top of the core: tracking states and time."""

@@ -1,0 +1,1 @@
+"""Registries of areas, devices and entities, loaded at start and written through."""

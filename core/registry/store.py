@@ -1,0 +1,95 @@
+"""Write-through of a registry's records to its table: load all at start, then upserts.
+
+A table's columns carry the names of the record's fields. Sets become sorted JSON lists
+and enums their values; ``decoders`` turn stored values back into field values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..exceptions import DatabaseError
+
+if TYPE_CHECKING:
+    from ..storage.database import Database
+
+E = TypeVar("E")
+
+Decoder = Callable[[Any], Any]
+
+# The dialects linli runs on, each with its INSERT … ON CONFLICT construct.
+_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+def upsert(session: Session, table: sa.Table, row: Mapping[str, Any]) -> None:
+    """Insert ``row``, or overwrite the row with the same primary key."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in _INSERTS:
+        raise DatabaseError(f"linli stores its data in SQLite or PostgreSQL, not {dialect}")
+    insert = _INSERTS[dialect](table).values(row)
+    keys = [column.name for column in table.primary_key]
+    changes = {name: value for name, value in row.items() if name not in keys}
+    session.execute(insert.on_conflict_do_update(index_elements=keys, set_=changes))
+
+
+def optional(decode: Decoder) -> Decoder:
+    """``decode``, except that NULL stays None."""
+    return lambda value: None if value is None else decode(value)
+
+
+def _plain(value: Any) -> Any:
+    """A field value as the database stores it."""
+    if isinstance(value, frozenset):
+        return sorted(list(item) if isinstance(item, tuple) else item for item in value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+class TableStore(Generic[E]):
+    """One registry's table: records in, records out, never on the event loop."""
+
+    def __init__(
+        self,
+        database: Database,
+        table: sa.Table,
+        record_type: Callable[..., E],
+        decoders: Mapping[str, Decoder],
+    ) -> None:
+        self._database = database
+        self._table = table
+        self._record_type = record_type
+        self._decoders = decoders
+
+    async def load(self) -> list[E]:
+        """Every stored record, oldest first (one query)."""
+        return await self._database.read(self._read_all)
+
+    def _read_all(self, session: Session) -> list[E]:
+        query = sa.select(self._table).order_by(self._table.c.created_at)
+        decoders = self._decoders
+        return [
+            self._record_type(
+                **{
+                    name: decoders[name](value) if name in decoders else value
+                    for name, value in row.items()
+                }
+            )
+            for row in session.execute(query).mappings()
+        ]
+
+    def save(self, record: E, what: str) -> None:
+        """Queue an insert-or-update of ``record`` (``what`` names it in error logs)."""
+        row = {column.name: _plain(getattr(record, column.name)) for column in self._table.c}
+        self._database.write(lambda session: upsert(session, self._table, row), what)
+
+    def delete(self, record_id: str, what: str) -> None:
+        """Queue the deletion of the row with id ``record_id``."""
+        statement = sa.delete(self._table).where(self._table.c.id == record_id)
+        self._database.write(lambda session: session.execute(statement), what)

@@ -1,0 +1,1 @@
+"""Storage: the hub's SQLAlchemy database, its tables and their migrations."""

@@ -1,0 +1,134 @@
+"""pytest fixtures for hubs, databases, devices and entities (Home Assistant style).
+
+Loaded by pytest through the ``pytest11`` entry point once linli is installed; async
+tests need pytest-asyncio (``asyncio_mode = auto``). See docs/testing.md.
+
+- ``hub``: a started hub on a temporary config folder and SQLite database, stopped at
+  teardown. The test fails if it leaves tasks or timers behind.
+- ``hub_factory``: ``await hub_factory(config_dir=..., database_url=..., **config)``
+  starts more hubs (e.g. to restart on the same database); all are stopped at teardown.
+- ``database_url``: parametrised over SQLite and PostgreSQL, so a test runs on both.
+- ``postgresql_url``: a fresh PostgreSQL database, dropped afterwards.
+- ``device_factory`` and ``entity_factory``: register a device or an entity in one line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..config import HubConfig
+from ..hub import Hub
+from ..registry.devices import DeviceEntry
+from ..registry.entities import EntityEntry
+from .postgresql import temporary_database
+
+# Seconds a test's hub waits for its tasks at teardown before calling them leftovers.
+TEARDOWN_TIMEOUT = 2.0
+
+HubFactory = Callable[..., Awaitable[Hub]]
+
+
+def _loop_leftovers(loop: asyncio.AbstractEventLoop) -> list[str]:
+    """Tasks and live timer handles still on the loop, other than the current task."""
+    current = asyncio.current_task()
+    leftovers = [
+        f"task {task.get_name()}: {task.get_coro()!r}"
+        for task in asyncio.all_tasks(loop)
+        if task is not current and not task.done()
+    ]
+    scheduled = getattr(loop, "_scheduled", [])  # asyncio keeps its timer heap here
+    leftovers += [f"timer {handle!r}" for handle in scheduled if not handle.cancelled()]
+    return leftovers
+
+
+@pytest.fixture
+async def hub_factory(tmp_path: Path) -> AsyncIterator[HubFactory]:
+    """Start hubs on demand; stop them all at teardown and fail on leftovers."""
+    hubs: list[Hub] = []
+
+    async def make(config_dir: Path | None = None, database_url: str = "", **config: Any) -> Hub:
+        if config_dir is None:
+            config_dir = tmp_path / f"hub{len(hubs)}"
+        config_dir.mkdir(parents=True, exist_ok=True)
+        config.setdefault("name", "测试小区")
+        hub = Hub(HubConfig(config_dir=config_dir, database_url=database_url, **config))
+        await hub.start()
+        hubs.append(hub)
+        return hub
+
+    yield make
+
+    leftovers: list[str] = []
+    for hub in hubs:
+        await hub.stop(timeout=TEARDOWN_TIMEOUT)
+        leftovers += hub.leftovers_at_stop
+    await asyncio.sleep(0)
+    leftovers += _loop_leftovers(asyncio.get_running_loop())
+    if leftovers:
+        pytest.fail("The test left tasks or timers behind:\n  " + "\n  ".join(leftovers))
+
+
+@pytest.fixture
+async def hub(hub_factory: HubFactory) -> Hub:
+    """A started hub with an empty SQLite database in a temporary config folder."""
+    return await hub_factory()
+
+
+@pytest.fixture
+def postgresql_url() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    with temporary_database() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database URL: the test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'linli-test.db'}"
+        return
+    with temporary_database() as url:
+        yield url
+
+
+@pytest.fixture
+def device_factory(hub: Hub) -> Callable[..., DeviceEntry]:
+    """``device_factory(name=..., household_id=..., area_id=...)`` registers a device."""
+
+    def make(**fields: Any) -> DeviceEntry:
+        fields.setdefault("identifiers", {("test", uuid.uuid4().hex)})
+        fields.setdefault("manufacturer", "Test Manufacturer")
+        fields.setdefault("model", "Test Model")
+        return hub.devices.get_or_create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def entity_factory(hub: Hub) -> Callable[..., EntityEntry]:
+    """``entity_factory("sensor", state="21.5", attributes={...}, device_id=...)``.
+
+    Registers an entity of the ``test`` platform and, unless ``state`` is None, writes
+    its state. Other keyword arguments go to the entity registry.
+    """
+
+    def make(
+        domain: str = "sensor",
+        *,
+        state: str | None = "unknown",
+        attributes: dict[str, Any] | None = None,
+        unique_id: str | None = None,
+        **fields: Any,
+    ) -> EntityEntry:
+        entry = hub.entities.get_or_create(domain, "test", unique_id or uuid.uuid4().hex, **fields)
+        if state is not None:
+            hub.states.set(entry.entity_id, state, attributes)
+        return entry
+
+    return make

@@ -1,0 +1,53 @@
+"""Throw-away PostgreSQL databases for tests, on the server named by the environment.
+
+``LINLI_TEST_POSTGRESQL`` is the server's URL (default: the local one, database ``test``).
+Each test gets its own database, dropped afterwards. When the server cannot be reached
+the test is skipped, except under CI (``CI=true``), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def server_url() -> str:
+    return os.environ.get("LINLI_TEST_POSTGRESQL", DEFAULT_SERVER)
+
+
+def _unavailable(reason: str) -> None:
+    message = f"PostgreSQL at {make_url(server_url()).render_as_string()} unavailable: {reason}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (under CI the PostgreSQL tests must run)")
+    pytest.skip(message)
+
+
+@contextmanager
+def temporary_database() -> Iterator[str]:
+    """Create an empty database, yield its URL, drop it."""
+    try:
+        import psycopg  # noqa: F401 - the driver the URL names
+    except ImportError:
+        _unavailable("the psycopg driver is not installed (pip install 'linli[postgresql]')")
+    admin = sa.create_engine(server_url(), isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    name = f"linli_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as error:
+        admin.dispose()
+        _unavailable(str(error.orig).strip().splitlines()[0])
+    try:
+        yield make_url(server_url()).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

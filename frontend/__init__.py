@@ -1,0 +1,1 @@
+"""The web app the hub serves: static files, no build step."""

@@ -1,0 +1,1 @@
+"""Built-in integrations, one folder per domain (``linli.integrations.<domain>``)."""
