@@ -110,6 +110,9 @@ class EntityRegistry(Registry[EntityEntry]):
         )
         self._by_entity_id: dict[str, str] = {}
         self._by_key: dict[tuple[str, str, str], str] = {}
+        # base entity_id -> the lowest number that may be free: a thousand wristbands all
+        # named "Heart rate" must not each try _2 … _999 first
+        self._next_number: dict[str, int] = {}
         self._clear_when_removed(EVENT_AREA_REGISTRY_UPDATED, "area_id")
         hub.bus.listen(EVENT_DEVICE_REGISTRY_UPDATED, self._device_changed, _disables_or_removes)
 
@@ -220,13 +223,15 @@ class EntityRegistry(Registry[EntityEntry]):
         self._delete(self.require(entity_id))
 
     def _free_entity_id(self, domain: str, object_id: str) -> str:
-        """``domain.object_id``, or with ``_2``, ``_3``… if that is taken."""
-        entity_id = base = f"{domain}.{object_id}"
-        number = 2
-        while entity_id in self._by_entity_id:
-            entity_id = f"{base}_{number}"
+        """``domain.object_id``, or with the lowest free ``_2``, ``_3``… if that is taken."""
+        base = f"{domain}.{object_id}"
+        if base not in self._by_entity_id:
+            return base
+        number = self._next_number.get(base, 2)
+        while f"{base}_{number}" in self._by_entity_id:
             number += 1
-        return entity_id
+        self._next_number[base] = number + 1
+        return f"{base}_{number}"
 
     def _check_new_entity_id(self, entry: EntityEntry, new_entity_id: str) -> None:
         refusal = f"Cannot rename {entry.entity_id} to {new_entity_id!r}"
@@ -265,6 +270,9 @@ class EntityRegistry(Registry[EntityEntry]):
         super()._unindex(record)
         del self._by_entity_id[record.entity_id]
         del self._by_key[(record.domain, record.platform, record.unique_id)]
+        base, _, number = record.entity_id.rpartition("_")
+        if number.isdecimal() and int(number) < self._next_number.get(base, 0):
+            self._next_number[base] = int(number)
 
     def _event_id(self, record: EntityEntry) -> str:
         return record.entity_id

@@ -6,6 +6,7 @@ and enums their values; ``decoders`` turn stored values back into field values.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -27,15 +28,19 @@ Decoder = Callable[[Any], Any]
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
-def upsert(session: Session, table: sa.Table, row: Mapping[str, Any]) -> None:
-    """Insert ``row``, or overwrite the row with the same primary key."""
-    dialect = session.get_bind().dialect.name
+@functools.cache
+def upsert_statement(table: sa.Table, dialect: str) -> sa.Executable:
+    """INSERT … ON CONFLICT DO UPDATE for ``table``, built once, then run with each row.
+
+    Building a statement costs more than running it; the database worker runs one per change.
+    """
     if dialect not in _INSERTS:
         raise DatabaseError(f"linli stores its data in SQLite or PostgreSQL, not {dialect}")
-    insert = _INSERTS[dialect](table).values(row)
-    keys = [column.name for column in table.primary_key]
-    changes = {name: value for name, value in row.items() if name not in keys}
-    session.execute(insert.on_conflict_do_update(index_elements=keys, set_=changes))
+    insert = _INSERTS[dialect](table)
+    changes = {
+        column.name: insert.excluded[column.name] for column in table.c if not column.primary_key
+    }
+    return insert.on_conflict_do_update(index_elements=list(table.primary_key), set_=changes)
 
 
 def optional(decode: Decoder) -> Decoder:
@@ -66,6 +71,7 @@ class TableStore(Generic[E]):
         self._table = table
         self._record_type = record_type
         self._decoders = decoders
+        self._delete = sa.delete(table).where(table.c.id == sa.bindparam("id"))
 
     async def load(self) -> list[E]:
         """Every stored record, oldest first (one query)."""
@@ -85,11 +91,18 @@ class TableStore(Generic[E]):
         ]
 
     def save(self, record: E, what: str) -> None:
-        """Queue an insert-or-update of ``record`` (``what`` names it in error logs)."""
-        row = {column.name: _plain(getattr(record, column.name)) for column in self._table.c}
-        self._database.write(lambda session: upsert(session, self._table, row), what)
+        """Queue an insert-or-update of ``record`` (``what`` names it in error logs).
+
+        Records are immutable, so the worker thread turns it into a row, not the loop.
+        """
+
+        def upsert(session: Session) -> None:
+            row = {column.name: _plain(getattr(record, column.name)) for column in self._table.c}
+            dialect = session.get_bind().dialect.name
+            session.execute(upsert_statement(self._table, dialect), row)
+
+        self._database.write(upsert, what)
 
     def delete(self, record_id: str, what: str) -> None:
         """Queue the deletion of the row with id ``record_id``."""
-        statement = sa.delete(self._table).where(self._table.c.id == record_id)
-        self._database.write(lambda session: session.execute(statement), what)
+        self._database.write(lambda session: session.execute(self._delete, {"id": record_id}), what)

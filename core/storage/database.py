@@ -1,13 +1,16 @@
 """The hub's database, used from one worker thread so the event loop never waits on it.
 
-Writes are queued (:meth:`Database.write`) and run in order on the worker; reads
-(:meth:`Database.read`) queue behind them, so a read sees every earlier write.
+Writes are queued (:meth:`Database.write`) and run in order on the worker, all the
+writes queued meanwhile in one transaction (one commit, one fsync), each behind its own
+savepoint so one bad write loses only itself. Reads (:meth:`Database.read`) queue behind
+the writes, so a read sees every earlier write.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -78,6 +81,8 @@ class Database:
         self._engine: Engine | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._pending: set[Future[Any]] = set()
+        self._queue: list[tuple[Callable[[Session], Any], str]] = []
+        self._queue_lock = threading.Lock()
 
     @property
     def engine(self) -> Engine:
@@ -125,25 +130,39 @@ class Database:
         """Run ``query(session)`` on the worker, after every queued write."""
         if self._executor is None:
             raise DatabaseError("The database is not open")
-        return await asyncio.wrap_future(self._executor.submit(self._in_session, query, False))
+        return await asyncio.wrap_future(self._executor.submit(self._in_session, query))
 
     def write(self, change: Callable[[Session], Any], what: str) -> None:
         """Queue ``change(session)`` to run and commit on the worker.
 
-        Returns at once. A failure is logged with ``what`` (e.g. "device 3f2a…") and the
-        session rolled back, so one bad write cannot block the ones after it.
+        Returns at once. A failure is logged with ``what`` (e.g. "device 3f2a…") and
+        rolled back to its savepoint, so one bad write cannot take others with it.
         """
         if self._executor is None:
             raise DatabaseError(f"The database is not open: cannot save {what}")
-        future = self._executor.submit(self._in_session, change, True)
+        with self._queue_lock:
+            self._queue.append((change, what))
+            if len(self._queue) > 1:
+                return  # a batch is already queued on the worker and will take this too
+        future = self._executor.submit(self._write_batch)
         self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
 
-        def done(finished: Future[Any]) -> None:
-            self._pending.discard(finished)
-            if (error := finished.exception()) is not None:
-                _LOGGER.error("Could not save %s: %s", what, error)
-
-        future.add_done_callback(done)
+    def _write_batch(self) -> None:
+        with self._queue_lock:
+            batch, self._queue = self._queue, []
+        try:
+            with Session(self.engine) as session:
+                for change, what in batch:
+                    try:
+                        with session.begin_nested():
+                            change(session)
+                    except Exception as error:
+                        _LOGGER.error("Could not save %s: %s", what, error)
+                session.commit()
+        except Exception as error:
+            names = ", ".join(what for _, what in batch[:5])
+            _LOGGER.error("Could not save %d changes (%s…): %s", len(batch), names, error)
 
     async def flush(self) -> None:
         """Wait until every queued write has run."""
@@ -161,9 +180,6 @@ class Database:
         self._executor.shutdown(wait=True)
         self._executor = None
 
-    def _in_session(self, work: Callable[[Session], T], commit: bool) -> T:
+    def _in_session(self, query: Callable[[Session], T]) -> T:
         with Session(self.engine, expire_on_commit=False) as session:
-            result = work(session)
-            if commit:
-                session.commit()
-            return result
+            return query(session)

@@ -64,6 +64,11 @@ async def test_a_taken_entity_id_gets_a_number(hub: Hub) -> None:
         "binary_sensor.smoke_3",
     ]
 
+    hub.entities.remove("binary_sensor.smoke_2")
+    refill = hub.entities.get_or_create("binary_sensor", "heiman", "SD-3", original_name="Smoke")
+    after = hub.entities.get_or_create("binary_sensor", "heiman", "SD-4", original_name="Smoke")
+    assert (refill.entity_id, after.entity_id) == ("binary_sensor.smoke_2", "binary_sensor.smoke_4")
+
 
 async def test_the_integration_registering_again_gets_the_same_entity(hub: Hub, capture) -> None:
     flat = hub.areas.get_or_create_address("7-2-1203")
