@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 
 class Clock:
-    """Wall-clock time in UTC, plus an offset that only tests set."""
+    """Wall-clock time in UTC, plus an offset that only tests set.
 
-    __slots__ = ("_offset",)
+    ``time`` is ``time.time`` itself until :meth:`travel_to` is called, so production
+    pays nothing for time travel; read it as ``clock.time()`` each time, never keep it.
+    """
+
+    __slots__ = ("time",)
 
     def __init__(self) -> None:
-        self._offset = 0.0
-
-    def time(self) -> float:
-        """Seconds since the epoch, as ``time.time()``."""
-        return time.time() + self._offset
+        self.time: Callable[[], float] = time.time
 
     def now(self) -> datetime:
         """The current time as an aware UTC datetime."""
@@ -26,7 +27,8 @@ class Clock:
         """Make ``now()`` return ``when`` (then run on from there)."""
         if when.tzinfo is None:
             raise ValueError(f"travel_to needs an aware datetime, got naive {when!r}")
-        self._offset = when.timestamp() - time.time()
+        offset = when.timestamp() - time.time()
+        self.time = lambda: time.time() + offset
 
 
 def utc_from_timestamp(timestamp: float) -> datetime:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 
+# Ids from one process differ by this random part and a counter: no syscall per id.
+_PROCESS_PART = os.urandom(4).hex()
+_SEQUENCE = itertools.count(1 << 48)  # 12 hex digits after the leading "1"
+
 
 def new_context_id() -> str:
-    """Return a 32-character hex id that sorts by creation time."""
-    return f"{time.time_ns():016x}{os.urandom(8).hex()}"
+    """Return a 32-character hex id; ids sort by creation time (to about a millisecond)."""
+    return f"{time.time_ns() >> 20:012x}{_PROCESS_PART}{hex(next(_SEQUENCE))[3:]}"
 
 
 class Context:

@@ -93,7 +93,7 @@ class EventBus:
     """Delivers events to the listeners of their type and to match-all listeners."""
 
     def __init__(self, clock: Clock, create_task: TaskFactory) -> None:
-        self._time = clock.time
+        self._clock = clock
         self._create_task = create_task
         self._listeners: dict[str, tuple[_Listener, ...]] = {}
         # event type -> its listeners followed by the match-all ones; rebuilt lazily
@@ -105,8 +105,12 @@ class EventBus:
         data: EventData | None = None,
         context: Context | None = None,
         origin: EventOrigin = EventOrigin.local,
+        time_fired: float | None = None,
     ) -> None:
-        """Deliver an event now: sync listeners run inline, coroutines become tasks."""
+        """Deliver an event now: sync listeners run inline, coroutines become tasks.
+
+        ``time_fired`` (epoch seconds) defaults to the hub's clock now.
+        """
         listeners = self._dispatch.get(event_type)
         if listeners is None:
             listeners = self._build_dispatch(event_type)
@@ -117,10 +121,13 @@ class EventBus:
         event: Event | None = None
         for listener in listeners:
             try:
-                if listener.event_filter is not None and not listener.event_filter(data):
+                event_filter = listener.event_filter
+                if event_filter is not None and not event_filter(data):
                     continue
                 if event is None:
-                    event = Event(event_type, data, context, self._time(), origin)
+                    if time_fired is None:
+                        time_fired = self._clock.time()
+                    event = Event(event_type, data, context, time_fired, origin)
                 if listener.is_coroutine:
                     self._create_task(listener.callback(event), listener.name)
                 else:

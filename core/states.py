@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -40,9 +40,9 @@ class State:
     """The state of one entity at one moment. Treat it as immutable."""
 
     __slots__ = (
-        "_context",
         "_json",
         "attributes",
+        "context",
         "entity_id",
         "last_changed_timestamp",
         "last_reported_timestamp",
@@ -65,7 +65,7 @@ class State:
         self.last_changed_timestamp = last_changed_timestamp
         self.last_updated_timestamp = last_updated_timestamp
         self.last_reported_timestamp = last_updated_timestamp
-        self._context = context
+        self.context = context or Context(origin="hub")
         self._json: bytes | None = None
 
     @property
@@ -75,12 +75,6 @@ class State:
     @property
     def object_id(self) -> str:
         return self.entity_id.partition(".")[2]
-
-    @property
-    def context(self) -> Context:
-        if self._context is None:
-            self._context = Context(origin="hub")
-        return self._context
 
     @property
     def last_changed(self) -> datetime:
@@ -96,21 +90,43 @@ class State:
 
     def as_dict(self) -> dict[str, Any]:
         """The state as plain JSON-ready data."""
-        return {
-            "entity_id": self.entity_id,
-            "state": self.state,
-            "attributes": self.attributes,
-            "last_changed": self.last_changed.isoformat(),
-            "last_updated": self.last_updated.isoformat(),
-            "context": self.context.as_dict(),
-        }
+        data = self._fields()
+        data["last_changed"] = data["last_changed"].isoformat()
+        data["last_updated"] = data["last_updated"].isoformat()
+        return data
 
     @property
     def json(self) -> bytes:
         """The state serialised to JSON, built on first use and then reused."""
         if self._json is None:
-            self._json = orjson.dumps(self.as_dict(), option=orjson.OPT_NON_STR_KEYS)
+            fields = self._fields()  # orjson writes the datetimes as isoformat() would
+            try:
+                self._json = orjson.dumps(fields)
+            except TypeError:  # attributes with non-string keys
+                self._json = orjson.dumps(fields, option=orjson.OPT_NON_STR_KEYS)
         return self._json
+
+    def _fields(self) -> dict[str, Any]:
+        last_updated = datetime.fromtimestamp(self.last_updated_timestamp, UTC)
+        last_changed = (
+            last_updated
+            if self.last_changed_timestamp == self.last_updated_timestamp
+            else datetime.fromtimestamp(self.last_changed_timestamp, UTC)
+        )
+        context = self.context  # fields inline, not as_dict(): a call less per state
+        return {
+            "entity_id": self.entity_id,
+            "state": self.state,
+            "attributes": self.attributes,
+            "last_changed": last_changed,
+            "last_updated": last_updated,
+            "context": {
+                "id": context.id,
+                "user_id": context.user_id,
+                "parent_id": context.parent_id,
+                "origin": context.origin,
+            },
+        }
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -131,7 +147,7 @@ class StateMachine:
 
     def __init__(self, bus: EventBus, clock: Clock) -> None:
         self._bus = bus
-        self._time = clock.time
+        self._clock = clock
         self._states: dict[str, State] = {}
         # domain -> its entity ids, in the order they first appeared
         self._domain_index: dict[str, dict[str, None]] = {}
@@ -179,31 +195,34 @@ class StateMachine:
             )
         if attributes is None:
             attributes = {}
-        elif not isinstance(attributes, Mapping):
+        elif type(attributes) is not dict and not isinstance(attributes, Mapping):
             raise InvalidStateError(
                 f"Attributes of {entity_id} must be a mapping, got {type(attributes).__name__}"
             )
-        now = self._time()
+        now = self._clock.time()
         old_state = self._states.get(entity_id)
         if old_state is None:
             domain, _ = split_entity_id(entity_id)
             self._domain_index.setdefault(domain, {})[entity_id] = None
             last_changed = now
+            attributes = dict(attributes)
         else:
-            if (
-                not force_update
-                and old_state.state == new_state
-                and old_state.attributes == attributes
-            ):
+            same_attributes = old_state.attributes == attributes
+            if not force_update and same_attributes and old_state.state == new_state:
                 old_state.last_reported_timestamp = now
                 return old_state
+            # equal attributes are shared with the old state: no copy, less memory
+            attributes = old_state.attributes if same_attributes else dict(attributes)
             last_changed = old_state.last_changed_timestamp if old_state.state == new_state else now
-        state = State(entity_id, new_state, dict(attributes), last_changed, now, context)
+        if context is None:
+            context = Context(origin="hub")  # the state and its event share one cause
+        state = State(entity_id, new_state, attributes, last_changed, now, context)
         self._states[entity_id] = state
         self._bus.fire(
             EVENT_STATE_CHANGED,
             {"entity_id": entity_id, "old_state": old_state, "new_state": state},
             context,
+            time_fired=now,
         )
         return state
 

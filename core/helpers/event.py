@@ -11,6 +11,7 @@ import inspect
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
 from ..const import EVENT_STATE_CHANGED
@@ -31,13 +32,14 @@ class _StateChangeIndex:
 
     def __init__(self, hub: Hub) -> None:
         self._hub = hub
-        self._callbacks: dict[str, list[StateChangeCallback]] = {}
+        # tuples, rebuilt on (rare) changes, so delivery never copies
+        self._callbacks: dict[str, tuple[StateChangeCallback, ...]] = {}
         self._unsubscribe: Unsubscribe | None = None
 
     def add(self, entity_ids: Iterable[str], callback: StateChangeCallback) -> Unsubscribe:
         entity_ids = [entity_id.lower() for entity_id in entity_ids]
         for entity_id in entity_ids:
-            self._callbacks.setdefault(entity_id, []).append(callback)
+            self._callbacks[entity_id] = (*self._callbacks.get(entity_id, ()), callback)
         if self._unsubscribe is None:
             self._unsubscribe = self._hub.bus.listen(
                 EVENT_STATE_CHANGED, self._dispatch, self._is_tracked
@@ -45,10 +47,12 @@ class _StateChangeIndex:
 
         def remove() -> None:
             for entity_id in entity_ids:
-                callbacks = self._callbacks.get(entity_id)
-                if callbacks and callback in callbacks:
+                callbacks = list(self._callbacks.get(entity_id, ()))
+                if callback in callbacks:
                     callbacks.remove(callback)
-                    if not callbacks:
+                    if callbacks:
+                        self._callbacks[entity_id] = tuple(callbacks)
+                    else:
                         del self._callbacks[entity_id]
             if not self._callbacks and self._unsubscribe is not None:
                 self._unsubscribe()
@@ -60,10 +64,10 @@ class _StateChangeIndex:
         return data["entity_id"] in self._callbacks
 
     def _dispatch(self, event: Event) -> None:
-        for callback in tuple(self._callbacks.get(event.data["entity_id"], ())):
+        for callback in self._callbacks.get(event.data["entity_id"], ()):
             try:
                 result = callback(event)
-                if inspect.iscoroutine(result):
+                if result is not None and type(result) is CoroutineType:
                     self._hub.create_task(result, f"state change of {event.data['entity_id']}")
             except Exception:
                 _LOGGER.exception(

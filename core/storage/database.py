@@ -30,6 +30,7 @@ _LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+CONNECT_TIMEOUT = 10  # seconds
 
 
 def default_url(config_dir: Path) -> str:
@@ -48,8 +49,20 @@ def display_url(url: str) -> str:
 def create_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL and enforced foreign keys."""
     try:
-        engine = sa.create_engine(url, pool_pre_ping=True)
-    except (ArgumentError, NoSuchModuleError, ImportError) as error:
+        parsed = make_url(url)
+        # A server that accepts the connection but never answers must not hang the start.
+        connect_args = (
+            {"connect_timeout": CONNECT_TIMEOUT}
+            if parsed.get_backend_name() == ("postgresql")
+            else {}
+        )
+        engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    except ImportError as error:
+        raise DatabaseError(
+            f"Cannot use the database {display_url(url)}: its driver is missing ({error}); "
+            "for PostgreSQL run: pip install 'linli[postgresql]'"
+        ) from error
+    except (ArgumentError, NoSuchModuleError) as error:
         raise DatabaseError(f"Invalid database URL {display_url(url)}: {error}") from error
     if engine.dialect.name == "sqlite":
 
