@@ -1,0 +1,1 @@
+"""Entities: the Entity base class and the platforms (sensor, switch, lock, ...)."""

@@ -1,0 +1,1 @@
+"""Data-entry flows: multi-step forms driven by voluptuous schemas, served as JSON."""

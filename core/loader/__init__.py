@@ -1,0 +1,1 @@
+"""Finding, validating and setting up integrations."""

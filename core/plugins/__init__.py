@@ -1,0 +1,1 @@
+"""The plugin system: pluggy hook specifications and the plugin manager."""
