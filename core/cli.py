@@ -134,10 +134,8 @@ def _run(args: argparse.Namespace) -> int:
 async def _serve(config: HubConfig) -> None:
     """Start the hub, wait for SIGINT or SIGTERM, stop the hub.
 
-    A Ctrl+C while the hub starts cancels the start (the hub closes what it opened).
+    A signal while the hub starts lets it finish starting, then stops it.
     """
-    hub = Hub(config)
-    await hub.start()
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
 
@@ -145,8 +143,12 @@ async def _serve(config: HubConfig) -> None:
         _LOGGER.info("Received %s", signum.name)
         stop.set()
 
+    # Installed before the start, so a signal arriving while the hub starts is not lost:
+    # the hub finishes starting, then stops.
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, request_stop, signum)
+    hub = Hub(config)
+    await hub.start()
     try:
         await stop.wait()
     finally:

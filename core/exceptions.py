@@ -54,3 +54,91 @@ class HubStateError(LinliError, RuntimeError):
 
 class RegistryError(LinliError, ValueError):
     """A change to the area, device or entity registry is invalid (unknown id, taken name…)."""
+
+
+class ConfigEntryNotReady(LinliError):
+    """Raised by ``async_setup_entry`` when its device or service is not reachable yet.
+
+    The entry is retried with backoff; the message is shown as the reason meanwhile.
+    """
+
+
+class ConfigEntryError(LinliError):
+    """Raised by ``async_setup_entry`` when the entry cannot work (bad credentials…)."""
+
+
+class ManifestError(LinliError, ValueError):
+    """An integration's ``manifest.json`` cannot be read or does not match the schema.
+
+    ``problems`` holds (field, message) pairs; field is None when the whole file is wrong
+    (unreadable, not JSON). ``domain`` is the domain the file claims, when it names one.
+    """
+
+    def __init__(
+        self, path: object, problems: list[tuple[str | None, str]], domain: str | None = None
+    ) -> None:
+        described = [
+            f"field '{field}': {message}" if field else message for field, message in problems
+        ]
+        super().__init__(f"{path}: " + "; ".join(described))
+        self.path = path
+        self.problems = problems
+        self.domain = domain
+
+
+class IntegrationError(LinliError):
+    """An integration cannot be imported, or a part of it (platform, translations) is broken."""
+
+
+class FlowError(LinliError):
+    """A data-entry flow cannot go on: unknown flow, step or handler, or a broken step."""
+
+
+class UnknownFlow(FlowError):
+    """No flow with this id is in progress for the caller (finished, aborted or not theirs)."""
+
+    def __init__(self, flow_id: str) -> None:
+        super().__init__(f"No flow {flow_id!r} in progress (finished, aborted or another user's)")
+        self.flow_id = flow_id
+
+
+class UnknownStep(FlowError):
+    """A flow handler has no ``async_step_<step_id>`` method for a step it was asked to run."""
+
+    def __init__(self, handler: str, step_id: str) -> None:
+        super().__init__(
+            f"Flow handler {handler!r} has no step {step_id!r}: define async_step_{step_id}"
+        )
+        self.handler = handler
+        self.step_id = step_id
+
+
+class UnknownHandler(FlowError):
+    """No flow handler is known by this key (an integration's domain, a config entry id…)."""
+
+    def __init__(self, handler: str, why: str | None = None) -> None:
+        super().__init__(f"No flow handler {handler!r}" + (f": {why}" if why else ""))
+        self.handler = handler
+
+
+class AbortFlow(FlowError):
+    """Raised inside a step to end the flow with an abort result giving ``reason``."""
+
+    def __init__(self, reason: str, description_placeholders: dict[str, str] | None = None) -> None:
+        super().__init__(f"Flow aborted: {reason}")
+        self.reason = reason
+        self.description_placeholders = description_placeholders
+
+
+class InvalidFlowInput(FlowError, ValueError):
+    """Input a form could not have produced: not a mapping, or fields the step does not have."""
+
+
+class UnsupportedSchemaError(FlowError, TypeError):
+    """A step's schema uses a validator the web app cannot render as a form field."""
+
+    def __init__(self, field: str | None, problem: str, where: str = "") -> None:
+        what = f"field {field!r}" if field is not None else "the schema"
+        place = f" of {where}" if where else ""
+        super().__init__(f"Cannot render {what}{place} as a form: {problem}")
+        self.field = field

@@ -10,10 +10,14 @@ from typing import Any
 
 from .clock import Clock
 from .config import HubConfig
+from .config_entries import ConfigEntries
 from .const import EVENT_HUB_STARTED, EVENT_HUB_STOP
 from .context import Context
 from .events import EventBus
 from .exceptions import HubStateError
+from .loader.catalog import IntegrationCatalog
+from .loader.setup import IntegrationSetup
+from .plugins.manager import PluginManager, create_plugin_manager
 from .registry.areas import AreaRegistry
 from .registry.devices import DeviceRegistry
 from .registry.entities import EntityRegistry
@@ -38,7 +42,13 @@ class HubState(StrEnum):
 class Hub:
     """One community's runtime. Create it inside a running event loop."""
 
-    def __init__(self, config: HubConfig, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        config: HubConfig,
+        *,
+        clock: Clock | None = None,
+        plugins: PluginManager | None = None,
+    ) -> None:
         self.loop = asyncio.get_running_loop()
         self.config = config
         self.clock = clock or Clock()
@@ -55,6 +65,10 @@ class Hub:
         self.areas = AreaRegistry(self)
         self.devices = DeviceRegistry(self)
         self.entities = EntityRegistry(self)
+        # Default: the built-in plugin and every installed plugin (entry-point group "linli").
+        self.plugins = plugins if plugins is not None else create_plugin_manager()
+        self.integrations = IntegrationSetup(self, IntegrationCatalog(self.plugins))
+        self.config_entries = ConfigEntries(self)
 
     def create_task(self, coro: Coroutine[Any, Any, Any], name: str = "") -> asyncio.Task[Any]:
         """Run ``coro`` as a task the hub tracks (and waits for when it stops)."""
@@ -89,7 +103,12 @@ class Hub:
         )
         try:
             await self.database.start()
-            await asyncio.gather(self.areas.load(), self.devices.load(), self.entities.load())
+            await asyncio.gather(
+                self.areas.load(),
+                self.devices.load(),
+                self.entities.load(),
+                self.config_entries.load(),
+            )
         except BaseException:
             await self.database.stop()
             self.state = HubState.stopped
@@ -109,6 +128,7 @@ class Hub:
         self.state = HubState.stopping
         _LOGGER.info("Stopping %s", self.config.name)
         self.bus.fire(EVENT_HUB_STOP, context=Context(origin="hub"))
+        await self.config_entries.unload_all()
         await self.wait_for_tasks(timeout)
         for task in self.pending_tasks:
             _LOGGER.warning("Cancelling task %s, still running at stop", task.get_name())
