@@ -114,6 +114,7 @@ class Hub:
             self.state = HubState.stopped
             raise
         self.state = HubState.running
+        await self.config_entries.setup_all()
         self.bus.fire(EVENT_HUB_STARTED, context=Context(origin="hub"))
         _LOGGER.info("Started %s", self.config.name)
 

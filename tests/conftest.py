@@ -127,9 +127,9 @@ def plugins(contributing_plugin: ContributingPlugin) -> PluginManager:
 
 
 @pytest.fixture
-async def hub(hub_factory: HubFactory, contributing_plugin: ContributingPlugin) -> Hub:
+async def hub(hub_factory: HubFactory, plugins: PluginManager) -> Hub:
     """A started hub whose plugins include the test plugin; setups time out after 2 s."""
-    hub = await hub_factory()
-    hub.plugins.register(contributing_plugin, name=TEST_PLUGIN)
+    hub = await hub_factory(plugins=plugins)
     hub.integrations.timeout = 2.0
+    hub.config_entries.setup_timeout = 2.0
     return hub

@@ -8,6 +8,7 @@ class's :meth:`ConfigFlow.options_flow`.
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from ..exceptions import IntegrationError, LinliError, UnknownHandler
@@ -105,6 +106,10 @@ class OptionsFlowManager(FlowManager):
     def __init__(self, hub: Hub) -> None:
         super().__init__(hub)
         self._hub = hub
+
+    async def init(self, handler_key: str, *, context: FlowContext) -> FlowResult:
+        """Start an options flow; it always begins at ``async_step_options``."""
+        return await super().init(handler_key, context=replace(context, source="options"))
 
     async def create_flow(self, handler_key: str, context: FlowContext) -> FlowHandler:
         entries = self._hub.config_entries

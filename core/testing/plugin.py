@@ -5,8 +5,9 @@ tests need pytest-asyncio (``asyncio_mode = auto``). See docs/testing.md.
 
 - ``hub``: a started hub on a temporary config folder and SQLite database, stopped at
   teardown. The test fails if it leaves tasks or timers behind.
-- ``hub_factory``: ``await hub_factory(config_dir=..., database_url=..., **config)``
-  starts more hubs (e.g. to restart on the same database); all are stopped at teardown.
+- ``hub_factory``: ``await hub_factory(config_dir=..., database_url=..., plugins=...,
+  **config)`` starts more hubs (e.g. to restart on the same database, or with a plugin
+  manager holding the integrations under test); all are stopped at teardown.
 - ``database_url``: parametrised over SQLite and PostgreSQL, so a test runs on both.
 - ``postgresql_url``: a fresh PostgreSQL database, dropped afterwards.
 - ``device_factory`` and ``entity_factory``: register a device or an entity in one line.
@@ -24,6 +25,7 @@ import pytest
 
 from ..config import HubConfig
 from ..hub import Hub
+from ..plugins import PluginManager
 from ..registry.devices import DeviceEntry
 from ..registry.entities import EntityEntry
 from .postgresql import temporary_database
@@ -52,12 +54,19 @@ async def hub_factory(tmp_path: Path) -> AsyncIterator[HubFactory]:
     """Start hubs on demand; stop them all at teardown and fail on leftovers."""
     hubs: list[Hub] = []
 
-    async def make(config_dir: Path | None = None, database_url: str = "", **config: Any) -> Hub:
+    async def make(
+        config_dir: Path | None = None,
+        database_url: str = "",
+        plugins: PluginManager | None = None,
+        **config: Any,
+    ) -> Hub:
         if config_dir is None:
             config_dir = tmp_path / f"hub{len(hubs)}"
         config_dir.mkdir(parents=True, exist_ok=True)
         config.setdefault("name", "测试小区")
-        hub = Hub(HubConfig(config_dir=config_dir, database_url=database_url, **config))
+        hub = Hub(
+            HubConfig(config_dir=config_dir, database_url=database_url, **config), plugins=plugins
+        )
         await hub.start()
         hubs.append(hub)
         return hub
