@@ -1,0 +1,1 @@
+"""Tools for vendors and operators: scaffold, check, install and list integrations."""
