@@ -12,10 +12,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from zeroconf import InterfaceChoice
+
 from . import __version__
 from .config import CONFIG_FILE, HubConfig, load_config
 from .exceptions import ConfigError, DatabaseError
 from .hub import Hub
+from .toolkit.commands import add_integration_commands
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ def _port(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: ``linli run``, ``linli check-config`` and ``linli --version``."""
+    """The command line: ``linli run``, ``check-config``, ``integration`` and ``--version``."""
     parser = argparse.ArgumentParser(
         prog="linli",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -52,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  linli run                      start the hub of ./config (created on the first run)\n"
         "  linli run --config /srv/linli  start the hub configured in /srv/linli\n"
         f"  linli check-config             check ./config/{CONFIG_FILE} after editing it\n"
+        "  linli integration list         the integrations this hub can load\n"
         "  linli run --help               more about one command",
     )
     parser.add_argument("--version", action="version", version=f"linli {__version__}")
@@ -78,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"the HTTP port, instead of http.port in {CONFIG_FILE} (default there: 8123)",
     )
+    run.add_argument(
+        "--no-discovery",
+        action="store_true",
+        help="neither announce the hub nor look for devices on the network (zeroconf), "
+        f"whatever {CONFIG_FILE} says",
+    )
     run.set_defaults(handler=_run)
 
     check = commands.add_parser(
@@ -90,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", type=Path, default=DEFAULT_CONFIG_DIR, metavar="DIR", help=config_help
     )
     check.set_defaults(handler=_check_config)
+
+    add_integration_commands(commands, DEFAULT_CONFIG_DIR)
     return parser
 
 
@@ -120,6 +132,8 @@ def _run(args: argparse.Namespace) -> int:
         config = load_config(args.config, create=True)
         if args.port is not None:
             config = dataclasses.replace(config, http_port=args.port)
+        if args.no_discovery:
+            config = dataclasses.replace(config, discovery=False)
         setup_logging(config.log_level)
         asyncio.run(_serve(config))
     except (ConfigError, DatabaseError) as error:
@@ -150,6 +164,8 @@ async def _serve(config: HubConfig) -> None:
     hub = Hub(config)
     await hub.start()
     try:
+        if config.discovery:
+            await hub.discovery.start(config.discovery_interfaces or InterfaceChoice.All)
         await stop.wait()
     finally:
         await hub.stop()

@@ -8,6 +8,7 @@ every problem at once with its line, e.g.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import logging
 import re
 import zoneinfo
@@ -53,6 +54,10 @@ http:
 logging:
   level: info                # debug, info, warning or error
 
+discovery:
+  enabled: true              # announce the hub and find devices on the network (zeroconf)
+  # interfaces: [192.168.1.10]   # only these addresses; default: every interface
+
 # integrations:               # each integration's options, by its domain
 """
 
@@ -72,6 +77,9 @@ class HubConfig:
     http_port: int = 8123
     log_level: str = "info"
     integrations: dict[str, dict] = field(default_factory=dict)
+    # zeroconf: announce the hub and find devices; None: on every interface
+    discovery: bool = True
+    discovery_interfaces: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -127,6 +135,24 @@ def _port(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
         raise vol.Invalid(f"expected a port number from 1 to 65535, got {_describe(value)}")
     return value
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise vol.Invalid(f"expected true or false, got {_describe(value)}")
+    return value
+
+
+def _addresses(value: Any) -> tuple[str, ...]:
+    """IP addresses of this machine's interfaces, e.g. [192.168.1.10]."""
+    if not isinstance(value, list) or not value:
+        raise vol.Invalid(f"expected a list of IP addresses, got {_describe(value)}")
+    for address in value:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise vol.Invalid(f"expected an IP address, got {_describe(address)}") from None
+    return tuple(value)
 
 
 def _log_level(value: Any) -> str:
@@ -195,6 +221,10 @@ SECTIONS: dict[str, dict[Any, Any]] = {
         vol.Optional("port", default=8123): _port,
     },
     "logging": {vol.Optional("level", default="info"): _log_level},
+    "discovery": {
+        vol.Optional("enabled", default=True): _boolean,
+        vol.Optional("interfaces"): _addresses,
+    },
 }
 
 
@@ -208,6 +238,7 @@ CONFIG_SCHEMA = vol.Schema(
         vol.Optional("database", default={}): _section(SECTIONS["database"]),
         vol.Optional("http", default={}): _section(SECTIONS["http"]),
         vol.Optional("logging", default={}): _section(SECTIONS["logging"]),
+        vol.Optional("discovery", default={}): _section(SECTIONS["discovery"]),
         vol.Optional("integrations", default={}): _integrations,
     }
 )
@@ -243,6 +274,8 @@ def load_config(config_dir: Path, *, create: bool = False) -> HubConfig:
         http_port=options["http"]["port"],
         log_level=options["logging"]["level"],
         integrations=options["integrations"],
+        discovery=options["discovery"]["enabled"],
+        discovery_interfaces=options["discovery"].get("interfaces"),
     )
 
 

@@ -13,6 +13,7 @@ from .config import HubConfig
 from .config_entries import ConfigEntries
 from .const import EVENT_HUB_STARTED, EVENT_HUB_STOP
 from .context import Context
+from .discovery.zeroconf import ZeroconfDiscovery
 from .events import EventBus
 from .exceptions import HubStateError
 from .loader.catalog import IntegrationCatalog
@@ -69,6 +70,8 @@ class Hub:
         self.plugins = plugins if plugins is not None else create_plugin_manager()
         self.integrations = IntegrationSetup(self, IntegrationCatalog(self.plugins))
         self.config_entries = ConfigEntries(self)
+        # Started by whoever runs the hub (``await hub.discovery.start()``), not by start().
+        self.discovery = ZeroconfDiscovery(self)
 
     def create_task(self, coro: Coroutine[Any, Any, Any], name: str = "") -> asyncio.Task[Any]:
         """Run ``coro`` as a task the hub tracks (and waits for when it stops)."""

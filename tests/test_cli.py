@@ -109,7 +109,10 @@ def test_run_creates_the_config_starts_and_stops_cleanly(
     log = tmp_path / "linli.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "linli", "run", "--config", "community", "--port", "8300"],
+            [
+                *(sys.executable, "-m", "linli", "run", "--config", "community"),
+                *("--port", "8300", "--no-discovery"),
+            ],
             cwd=tmp_path,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -130,6 +133,31 @@ def test_run_creates_the_config_starts_and_stops_cleanly(
     assert "INFO [linli.hub] Stopped 我的小区" in output
     assert "alembic" not in output  # quiet unless logging.level is debug
     assert "Traceback" not in output
+
+
+def test_run_announces_the_hub_on_the_configured_interface(tmp_path: Path) -> None:
+    folder = tmp_path / "community"
+    folder.mkdir()
+    (folder / CONFIG_FILE).write_text(
+        "community:\n  name: 阳光花园\ndiscovery:\n  interfaces: [127.0.0.1]\n", encoding="utf-8"
+    )
+    log = tmp_path / "linli.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "linli", "run", "--config", str(folder), "--port", "8301"],
+            cwd=tmp_path,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        announced = wait_for(log, "Announcing the hub as", process)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=TIMEOUT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "阳光花园._linli._tcp.local. on 127.0.0.1" in announced
+    assert "Stopped zeroconf discovery" in log.read_text(encoding="utf-8")
 
 
 def test_run_with_bad_config_exits_1(tmp_path: Path) -> None:

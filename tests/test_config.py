@@ -110,7 +110,7 @@ def test_empty_sections_mean_defaults(tmp_path: Path) -> None:
         pytest.param(
             "community:\n  name: x\nplugins: {}\n",
             ", line 3, column 1: plugins: unknown section; expected one of community, database, "
-            "http, logging, integrations",
+            "http, logging, discovery, integrations",
             id="unknown section",
         ),
         pytest.param(
@@ -254,3 +254,20 @@ def test_config_folder_that_is_a_file(tmp_path: Path) -> None:
     (tmp_path / "config").write_text("not a folder")
     with pytest.raises(ConfigError, match="Cannot create the default configuration file"):
         load_config(tmp_path / "config", create=True)
+
+
+def test_discovery_can_be_limited_or_switched_off(tmp_path: Path) -> None:
+    (tmp_path / "linli.yaml").write_text(
+        "community:\n  name: x\ndiscovery:\n  enabled: false\n  interfaces: [127.0.0.1]\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path)
+    assert config.discovery is False
+    assert config.discovery_interfaces == ("127.0.0.1",)
+
+    (tmp_path / "linli.yaml").write_text(
+        "community:\n  name: x\ndiscovery:\n  interfaces: [eth0]\n", encoding="utf-8"
+    )
+    expected = r"line 4, column 3: discovery\.interfaces: expected an IP address, got 'eth0'"
+    with pytest.raises(ConfigError, match=expected):
+        load_config(tmp_path)

@@ -40,12 +40,12 @@ async def test_dependencies_are_set_up_first(integration: Integration, hub: Hub)
 async def test_after_dependencies_wait_only_when_set_up_too(
     integration: Integration, hub: Hub
 ) -> None:
-    integration("zeroconf", RECORDING)
-    integration("acme_locker", RECORDING, after_dependencies=["zeroconf", "recorder"])
+    integration("mdns", RECORDING)
+    integration("acme_locker", RECORDING, after_dependencies=["mdns", "recorder"])
 
-    await hub.integrations.setup(["acme_locker", "zeroconf"])
+    await hub.integrations.setup(["acme_locker", "mdns"])
 
-    assert hub.data["set_up"] == ["zeroconf", "acme_locker"]
+    assert hub.data["set_up"] == ["mdns", "acme_locker"]
     assert hub.integrations.state("recorder") is IntegrationState.not_loaded
 
 
