@@ -57,6 +57,12 @@ def _cause(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+def _entry_from_row(**row: Any) -> ConfigEntry:
+    """A stored entry, not loaded: the stored state is what the last run recorded."""
+    row.update(state=ConfigEntryState.not_loaded, reason=None)
+    return ConfigEntry(**row)
+
+
 def retry_delay(tries: int) -> float:
     """Seconds to wait before retry number ``tries`` (1, 2, …): 5, 10, 20 … up to 600."""
     return min(RETRY_FIRST * 2 ** (tries - 1), RETRY_MAX)
@@ -72,7 +78,7 @@ class ConfigEntries:
         self._on_unload: dict[str, list[Callable[[], Any]]] = {}
         self._platforms: dict[str, list[EntityPlatform]] = {}
         self._store: TableStore[ConfigEntry] = TableStore(
-            hub.database, schema.config_entries, lambda **row: ConfigEntry(**row), {}
+            hub.database, schema.config_entries, _entry_from_row, {}
         )
         self.setup_timeout = SETUP_TIMEOUT
         self.flow = ConfigEntriesFlowManager(hub)
@@ -408,6 +414,8 @@ class ConfigEntries:
     ) -> None:
         entry.state = state
         entry.reason = reason
+        if entry.id in self._entries:  # recorded for `linli integration list`
+            self._save(entry)
         self._announce(entry, "state")
 
     def _announce(self, entry: ConfigEntry, action: str) -> None:

@@ -108,6 +108,9 @@ config_entries = sa.Table(
     sa.Column("unique_id", sa.String),
     sa.Column("household_id", sa.String),
     sa.Column("disabled_by", sa.String(16)),
+    # The state the running hub last recorded, for tools that read the database offline.
+    sa.Column("state", sa.String(32), nullable=False, server_default="not_loaded"),
+    sa.Column("reason", sa.String),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("modified_at", sa.Float, nullable=False),
 )

@@ -8,8 +8,9 @@ lists every problem it finds, each with the file and, where it applies, the fiel
 - ``config_flow`` is declared in the manifest if and only if ``config_flow.py`` exists, and
   that module defines one ``ConfigFlow`` subclass;
 - ``translations/zh-Hans.json`` and ``translations/en.json`` name the integration and cover
-  every flow step, error key and abort reason the config flow uses, and every entity
-  ``translation_key`` of the platforms;
+  every flow step, error key and abort reason the config flow uses, the label of every
+  form field (``vol.Required``/``vol.Optional`` key) under the step that shows it, and
+  every entity ``translation_key`` of the platforms;
 - the data categories the platforms expose (see :data:`DATA_CATEGORY_SIGNS`) are declared;
 - ``pyproject.toml``, when present, depends on linli and declares a plugin in the entry-point
   group ``linli`` that offers the integrations; an unpacked wheel declares it in its
@@ -100,6 +101,8 @@ class _FlowUse:
     steps: dict[tuple[str, str], int] = field(default_factory=dict)  # (section, id) -> line
     errors: dict[tuple[str, str], int] = field(default_factory=dict)
     aborts: dict[tuple[str, str], int] = field(default_factory=dict)
+    # (section, step id, field) -> line; section and step "*" when no step method shows it
+    fields: dict[tuple[str, str, str], int] = field(default_factory=dict)
     flow_classes: list[str] = field(default_factory=list)
 
 
@@ -211,6 +214,7 @@ class _Checker:
         tree = self.parse(path)
         if tree is None:
             return use
+        names = self.string_constants(path, tree)
         for node in tree.body:
             if isinstance(node, ast.ClassDef):
                 bases = {_last_name(base) for base in node.bases}
@@ -218,14 +222,35 @@ class _Checker:
                 if "ConfigFlow" in bases:
                     use.flow_classes.append(node.name)
                 _collect_flow_use(node, section, use)
+                _collect_fields(node, section, names, _assigned(tree.body), use)
             else:
                 _collect_flow_use(node, "config", use)
+        shown = {name for _, _, name in use.fields}
+        for name, line in _fields(tree, names):
+            if name not in shown:
+                use.fields.setdefault(("*", "*", name), line)
         if len(use.flow_classes) != 1:
             found = ", ".join(use.flow_classes) or "none"
             self.add(path, f"must define exactly one ConfigFlow subclass, found {found}")
         if ("config", "user") not in use.steps and use.flow_classes:
             self.add(path, "the ConfigFlow has no async_step_user: people cannot start it")
         return use
+
+    def string_constants(self, path: Path, tree: ast.Module) -> dict[str, str]:
+        """The module's string constants, with those it imports from sibling modules."""
+        found: dict[str, str] = {}
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                sibling = path.parent.joinpath(*node.module.split(".")).with_suffix(".py")
+                source = self.parse(sibling) if sibling.is_file() else None
+                theirs = _assigned(source.body) if source else {}
+                for alias in node.names:
+                    if (text := _text(theirs.get(alias.name))) is not None:
+                        found[alias.asname or alias.name] = text
+        for name, value in _assigned(tree.body).items():
+            if (text := _text(value)) is not None:
+                found[name] = text
+        return found
 
     def entity_translation_keys(self, folder: Path) -> Iterator[tuple[tuple[str, str], str]]:
         """((platform, translation_key), where) for every literal key in a platform module."""
@@ -254,13 +279,18 @@ class _Checker:
             wanted.append(
                 ((section, "abort", reason), f"abort reason {reason!r} ({flow_file}, line {line})")
             )
+        for (section, step, name), line in flow.fields.items():
+            label = (section, "step", step, "data", name)
+            wanted.append((label, f"the label of field {name!r} ({flow_file}, line {line})"))
         for (platform, key), where in entity_keys.items():
             wanted.append((("entity", platform, key, "name"), f"entity name {key!r} ({where})"))
         for keys, what in wanted:
+            if keys[3:4] == ("data",) and not isinstance(_lookup(texts, keys[:3]), dict):
+                continue  # reported with its step
             value = _lookup(texts, keys)
             if value is None:
                 self.add(path, f"missing: the text for {what}", ".".join(keys))
-            elif keys[1:2] == ("step",):
+            elif len(keys) == 3 and keys[1] == "step":
                 if not isinstance(value, dict):
                     expected = "an object (title, description, data)"
                     self.add(path, f"expected {expected} for {what}", ".".join(keys))
@@ -455,6 +485,50 @@ def _add_error_keys(errors: ast.Dict, section: str, use: _FlowUse) -> None:
             use.errors.setdefault((section, key), value.lineno)
 
 
+def _collect_fields(
+    flow: ast.ClassDef,
+    section: str,
+    names: dict[str, str],
+    schemas: dict[str, ast.expr],
+    use: _FlowUse,
+) -> None:
+    """Add to ``use`` the fields each ``async_step_`` method of ``flow`` shows: those of the
+    schemas it builds or names (a module- or class-level constant)."""
+    schemas = schemas | _assigned(flow.body)
+    steps = {
+        node.name.removeprefix("async_step_"): node
+        for node in flow.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.name.startswith("async_step_")
+    }
+    for step, method in steps.items():
+        named = {_last_name(node) for node in ast.walk(method) if isinstance(node, ast.expr)}
+        for part in [method, *(schemas[name] for name in named & schemas.keys())]:
+            for name, line in _fields(part, names):
+                use.fields.setdefault((section, step, name), line)
+
+
+def _fields(tree: ast.AST, names: dict[str, str]) -> Iterator[tuple[str, int]]:
+    """(key, line) of every ``vol.Required``/``vol.Optional`` in ``tree`` with a string key:
+    a literal or one of ``names``."""
+    calls = (node for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args)
+    for call in calls:
+        key = _text(call.args[0]) or names.get(_last_name(call.args[0]))
+        if key and _last_name(call.func) in ("Required", "Optional"):
+            yield key, call.lineno
+
+
+def _assigned(body: list[ast.stmt]) -> dict[str, ast.expr]:
+    """What the module- or class-level statements ``body`` assign to each simple name."""
+    return {
+        target.id: node.value
+        for node in body
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    }
+
+
 def _translation_keys(tree: ast.Module) -> Iterator[tuple[str, int]]:
     """Literal ``_attr_translation_key = "…"`` and ``translation_key="…"`` in a module."""
     for node in ast.walk(tree):
@@ -498,9 +572,15 @@ def _function(tree: ast.Module, name: str) -> ast.FunctionDef | ast.AsyncFunctio
 
 
 def _lookup(texts: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    """The value at ``keys``; a key ``*`` stands for any (the first that leads to one)."""
     value: Any = texts
-    for key in keys:
-        if not isinstance(value, dict) or key not in value:
+    for index, key in enumerate(keys):
+        if not isinstance(value, dict):
+            return None
+        if key == "*":
+            found = (_lookup(item, keys[index + 1 :]) for item in value.values())
+            return next((item for item in found if item is not None), None)
+        if key not in value:
             return None
         value = value[key]
     return value

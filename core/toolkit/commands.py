@@ -211,14 +211,14 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _install(args: argparse.Namespace) -> int:
-    from .operator import configured_domains, install
+    from .operator import configured_entries, install, summarise
 
     _log_briefly()
     print(f"Checking and installing {args.spec}…", flush=True)
     try:
         result = install(args.spec)
         community = _community(args)
-        entries = configured_domains(community) if community is not None else None
+        entries = configured_entries(community) if community is not None else None
     except LinliError as error:
         return _fail(error)
     print(f"Installed {result.distribution} {result.version}:")
@@ -226,14 +226,10 @@ def _install(args: argparse.Namespace) -> int:
         vendor = f" by {manifest.vendor}" if manifest.vendor else ""
         line = f"  {manifest.domain}: {manifest.name} {manifest.version}{vendor}"
         if entries is not None:
-            line += f" ({_state(entries.get(manifest.domain, 0))} in {community})"
+            line += f" ({summarise(entries.get(manifest.domain, []))} in {community})"
         print(line)
     print("Restart the hub (linli run) to load it.")
     return 0
-
-
-def _state(entries: int) -> str:
-    return "configured" if entries else "not configured"
 
 
 def _uninstall(args: argparse.Namespace) -> int:
@@ -271,9 +267,8 @@ def _print_listing(listing: IntegrationListing) -> None:
         print("No community given (--config DIR): its config entries are not shown.\n")
     else:
         print(
-            f"Config entries as stored in the database of {listing.config_dir}.\n"
-            "Whether an integration is loaded or failed right now only the running hub knows: "
-            "see its log.\n"
+            f"Config entries as stored in the database of {listing.config_dir}, with the "
+            "state the hub last recorded\n(a stopped hub leaves them not_loaded).\n"
         )
     table = [
         [
@@ -295,7 +290,7 @@ def _print_listing(listing: IntegrationListing) -> None:
         print("No integration is available: none is built in or installed.")
     _print_section(
         "Configured in this community, but not available (package missing or broken):",
-        [f"{domain}: {count} entries" for domain, count in listing.unavailable.items()],
+        [f"{domain}: {states}" for domain, states in listing.unavailable.items()],
     )
     _print_section("Set aside (not loadable):", [str(problem) for problem in listing.problems])
     _print_section(

@@ -16,6 +16,8 @@ import sys
 import tarfile
 import tempfile
 import zipfile
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,31 @@ class UninstallResult:
 
 
 @dataclass(frozen=True, slots=True)
+class EntryStatus:
+    """A config entry as stored, with the state the hub last recorded for it."""
+
+    title: str
+    state: str
+    reason: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "state": self.state, "reason": self.reason}
+
+
+def summarise(entries: Sequence[EntryStatus]) -> str:
+    """``not configured``, or the entries' states, e.g. ``2 entries: 1 loaded, 1 setup_error
+    (the API key was refused)``."""
+    if not entries:
+        return "not configured"
+    counts = Counter(entry.state for entry in entries)
+    states = ", ".join(f"{count} {state}" for state, count in sorted(counts.items()))
+    summary = f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}: {states}"
+    if reason := next((entry.reason for entry in entries if entry.reason), None):
+        summary += f" ({reason})"
+    return summary
+
+
+@dataclass(frozen=True, slots=True)
 class IntegrationRow:
     """One integration the hub can load, and how this community has configured it."""
 
@@ -81,16 +108,12 @@ class IntegrationRow:
     data_categories: tuple[str, ...]
     funding: tuple[str, ...]
     source: str  # "built-in", or the distribution (package) that installed it
-    config_entries: int | None  # None: no community was read
+    entries: tuple[EntryStatus, ...] | None  # None: no community was read
 
     @property
     def state(self) -> str | None:
-        """``not configured`` or ``configured (N entries)``; None when no community was read."""
-        if self.config_entries is None:
-            return None
-        if self.config_entries == 0:
-            return "not configured"
-        return f"configured ({self.config_entries} entries)"
+        """The entries' last recorded states (see :func:`summarise`); None: no community."""
+        return None if self.entries is None else summarise(self.entries)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -102,7 +125,9 @@ class IntegrationRow:
             "data_categories": list(self.data_categories),
             "funding": list(self.funding),
             "source": self.source,
-            "config_entries": self.config_entries,
+            "config_entries": None
+            if self.entries is None
+            else [entry.as_dict() for entry in self.entries],
             "state": self.state,
         }
 
@@ -112,8 +137,8 @@ class IntegrationListing:
     """What ``linli integration list`` shows: rows, and what could not be listed and why."""
 
     rows: list[IntegrationRow]
-    #: domains this community has entries for that the hub cannot load -> number of entries
-    unavailable: dict[str, int]
+    #: domains this community has entries for that the hub cannot load -> their states
+    unavailable: dict[str, str]
     #: packages set aside by the catalog (broken manifest, domain taken, hook raised)
     problems: list[CatalogProblem]
     #: entry-point name -> why the plugin could not be imported
@@ -381,7 +406,7 @@ def list_integrations(
     """
     plugins = plugins if plugins is not None else create_plugin_manager()
     catalog = IntegrationCatalog(plugins)
-    entries = configured_domains(config_dir) if config_dir is not None else None
+    entries = configured_entries(config_dir) if config_dir is not None else None
     rows = [
         IntegrationRow(
             domain=integration.domain,
@@ -392,12 +417,16 @@ def list_integrations(
             data_categories=integration.manifest.data_categories,
             funding=integration.manifest.funding,
             source=_source(integration, plugins),
-            config_entries=None if entries is None else entries.get(integration.domain, 0),
+            entries=None if entries is None else tuple(entries.get(integration.domain, ())),
         )
         for integration in catalog.all()
     ]
     loadable = {row.domain for row in rows}
-    unavailable = {d: n for d, n in sorted((entries or {}).items()) if d not in loadable}
+    unavailable = {
+        domain: summarise(found)
+        for domain, found in sorted((entries or {}).items())
+        if domain not in loadable
+    }
     return IntegrationListing(
         rows=rows,
         unavailable=unavailable,
@@ -417,8 +446,11 @@ def _source(integration: Integration, plugins: PluginManager) -> str:
     return integration.plugin
 
 
-def configured_domains(config_dir: Path) -> dict[str, int]:
-    """domain -> number of config entries, read from the community's database.
+def configured_entries(config_dir: Path) -> dict[str, list[EntryStatus]]:
+    """domain -> its config entries with the states the hub last recorded, oldest first.
+
+    The hub records each state change while it runs; when it stops, its entries unload, so
+    a stopped community shows ``not_loaded`` (and the cause where an entry failed to unload).
 
     Opens the database read-only and never migrates it: a database that does not exist yet,
     or has no config entries table yet, has no entries. Raises
@@ -440,8 +472,13 @@ def configured_domains(config_dir: Path) -> dict[str, int]:
         with engine.connect() as connection:
             if not sa.inspect(connection).has_table(table.name):
                 return {}
-            query = sa.select(table.c.domain, sa.func.count()).group_by(table.c.domain)
-            return dict(connection.execute(query).tuples().all())
+            query = sa.select(
+                table.c.domain, table.c.title, table.c.state, table.c.reason
+            ).order_by(table.c.created_at)
+            found: dict[str, list[EntryStatus]] = {}
+            for domain, title, state, reason in connection.execute(query):
+                found.setdefault(domain, []).append(EntryStatus(title, state, reason))
+            return found
     except sa.exc.SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise DatabaseError(

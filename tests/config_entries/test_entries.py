@@ -16,6 +16,7 @@ from linli.hub import Hub
 from linli.plugins import PluginManager
 from linli.testing import fire_time_changed
 from linli.testing.plugin import HubFactory
+from linli.toolkit.operator import configured_entries, summarise
 
 LOCKER_BANK = """
 from linli.exceptions import ConfigEntryNotReady
@@ -241,3 +242,28 @@ async def test_update_refuses_unknown_fields(hub: Hub, locker_bank: str) -> None
     assert entry.title == "东门快递柜 A"
     with pytest.raises(ValueError, match="Cannot change domain of locker_bank entry"):
         hub.config_entries.update(entry, domain="other")
+
+
+async def test_the_state_of_each_entry_is_recorded_for_offline_tools(
+    hub_factory: HubFactory, plugins: PluginManager, locker_bank: str, integration, tmp_path: Path
+) -> None:
+    integration(
+        "broken_gate",
+        "from linli.exceptions import ConfigEntryError\n"
+        "async def async_setup_entry(hub, entry):\n"
+        "    raise ConfigEntryError('the API key was refused')\n",
+    )
+    folder = tmp_path / "estate"
+    folder.mkdir()
+    (folder / "linli.yaml").write_text("community:\n  name: 幸福小区\n", encoding="utf-8")
+    hub = await hub_factory(config_dir=folder, plugins=plugins)
+    await hub.config_entries.add(locker_bank, "东门快递柜", {"host": "10.0.0.7"})
+    await hub.config_entries.add("broken_gate", "南门道闸", {})
+    await hub.block_till_done()
+
+    running = configured_entries(folder)
+    assert summarise(running[locker_bank]) == "1 entry: 1 loaded"
+    assert summarise(running["broken_gate"]) == "1 entry: 1 setup_error (the API key was refused)"
+
+    await hub.stop()
+    assert summarise(configured_entries(folder)[locker_bank]) == "1 entry: 1 not_loaded"

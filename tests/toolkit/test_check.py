@@ -48,6 +48,60 @@ def test_a_missing_translation_key_is_named_with_file_and_key(package: Path) -> 
     assert str(problem).startswith(f"{EN}, 'config.error.invalid_host': missing")
 
 
+def test_a_scaffolded_package_passes(package: Path) -> None:
+    assert check_package(package) == []
+
+
+def test_a_missing_field_label_is_named_with_file_and_key(package: Path) -> None:
+    edit_json(package / EN, lambda texts: texts["config"]["step"]["user"]["data"].pop("host"))
+
+    (problem,) = check_package(package)
+    assert (problem.where, problem.field) == (EN, "config.step.user.data.host")
+    assert "the label of field 'host' (config_flow.py, line" in problem.message
+
+
+def test_fields_belong_to_the_step_that_builds_or_names_their_schema(package: Path) -> None:
+    edit_text(
+        package / PACKAGE / "config_flow.py",
+        "class Water",
+        'PORT_SCHEMA = vol.Schema({vol.Optional("port", default=80): int})\n\n\n'
+        "def _token_schema():\n"
+        '    return vol.Schema({vol.Required("token"): str})\n\n\n'
+        "class WaterLeakOptionsFlow(OptionsFlow):\n"
+        '    INTERVAL = vol.Schema({vol.Required("interval"): int})\n\n'
+        "    async def async_step_init(self, user_input=None):\n"
+        '        return self.show_form("init", self.INTERVAL)\n\n\n'
+        "class Water",
+    )
+    edit_text(
+        package / PACKAGE / "config_flow.py",
+        '        return self.show_form("user", vol',
+        "        if user_input == {}:\n"
+        '            return self.show_form("user", PORT_SCHEMA)\n'
+        '        return self.show_form("user", vol',
+    )
+    edit_text(package / PACKAGE / "config_flow.py", "ConfigFlow\n", "ConfigFlow, OptionsFlow\n")
+
+    def add_options(texts: dict[str, Any]) -> None:
+        texts["options"] = {"step": {"init": {"title": "Options"}}}
+
+    edit_json(package / EN, add_options)
+    edit_json(package / ZH, add_options)
+    edit_json(
+        package / ZH,
+        lambda texts: texts["options"]["step"]["init"].update(
+            data={"token": "令牌", "interval": "间隔"}
+        ),
+    )
+    expected = {
+        (EN, "config.step.user.data.port"),
+        (EN, "options.step.init.data.interval"),
+        (EN, "*.step.*.data.token"),
+        (ZH, "config.step.user.data.port"),
+    }
+    assert set(places(check_package(package))) == expected
+
+
 def test_a_missing_language_is_reported(package: Path) -> None:
     (package / ZH).unlink()
     assert places(check_package(package)) == [(ZH, None)]

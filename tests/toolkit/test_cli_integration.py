@@ -104,11 +104,11 @@ def test_list_json_shows_each_integration_and_its_config_entries(
         "data_categories": [],
         "funding": ["market"],
         "source": "acme-lockers",
-        "config_entries": 1,
-        "state": "configured (1 entries)",
+        "config_entries": [{"title": "Building 3 lockers", "state": "not_loaded", "reason": None}],
+        "state": "1 entry: 1 not_loaded",
     }
     assert rows["volt_charger"]["state"] == "not configured"
-    assert listing["configured_but_unavailable"] == {"old_gate": 1}
+    assert listing["configured_but_unavailable"] == {"old_gate": "1 entry: 1 not_loaded"}
     assert listing["config_dir"] == str(community.resolve())
 
 
@@ -125,7 +125,7 @@ def test_list_table_is_honest_about_what_it_knows(
 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert "only the running hub knows" in result.stdout
+    assert "with the state the hub last recorded" in result.stdout
     table = [re.split(r" {2,}", line) for line in lines if line.startswith(("DOMAIN", "acme_"))]
     assert table == [
         list(COLUMNS),
@@ -138,10 +138,10 @@ def test_list_table_is_honest_about_what_it_knows(
             "-",
             "market",
             "acme-lockers",
-            "configured (1 entries)",
+            "1 entry: 1 not_loaded",
         ],
     ]
-    assert "  old_gate: 1 entries" in lines
+    assert "  old_gate: 1 entry: 1 not_loaded" in lines
 
 
 def test_list_with_a_broken_config_says_where(tmp_path: Path) -> None:

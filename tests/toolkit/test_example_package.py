@@ -48,7 +48,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     source = tmp_path_factory.mktemp("example") / "acme_locker"
     shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     try:
-        pip("install", "--no-deps", "--no-build-isolation", "-q", str(source))
+        pip("install", "--no-deps", "-q", str(source))
         forget_package()
         yield DISTRIBUTION
     finally:

@@ -19,7 +19,7 @@ from linli.toolkit import operator
 from linli.toolkit.operator import (
     BUILTIN,
     OperatorError,
-    configured_domains,
+    configured_entries,
     install,
     list_integrations,
     uninstall,
@@ -274,7 +274,7 @@ def test_list_shows_built_in_and_installed_integrations_and_what_is_broken(
 def test_a_community_without_a_database_yet_has_no_entries(tmp_path: Path) -> None:
     (tmp_path / CONFIG_FILE).write_text("community:\n  name: 新小区\n", encoding="utf-8")
 
-    assert configured_domains(tmp_path) == {}
+    assert configured_entries(tmp_path) == {}
     assert not (tmp_path / "linli.db").exists()  # read-only: nothing created
 
 
