@@ -10,21 +10,11 @@ import pytest
 
 from linli import __version__
 from linli.config import CONFIG_FILE
+from linli.testing.processes import run_linli as linli
 
 pytestmark = pytest.mark.slow  # every test here starts a process
 
 TIMEOUT = 60.0
-
-
-def linli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "linli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
 
 
 def write_config(folder: Path, text: str) -> Path:

@@ -18,20 +18,12 @@ from linli.loader.setup import IntegrationState
 from linli.plugins import PluginManager, create_plugin_manager, hookimpl
 from linli.plugins.builtin import discover_integrations
 from linli.testing.plugin import HubFactory
+from linli.testing.processes import dist_info
 
 BUILTIN_PLUGIN = "linli.plugins.builtin"
 
 WriteFiles = Callable[[Path, dict[str, Any]], None]
 Manifest = Callable[..., dict[str, Any]]
-
-
-def dist_info(name: str, version: str, entry_points: str) -> dict[str, str]:
-    """An installed distribution as pip leaves it: a dist-info folder with entry points."""
-    folder = f"{name.replace('-', '_')}-{version}.dist-info"
-    return {
-        f"{folder}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
-        f"{folder}/entry_points.txt": entry_points,
-    }
 
 
 @pytest.fixture

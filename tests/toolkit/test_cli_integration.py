@@ -1,10 +1,7 @@
 """``linli integration ...`` run as a vendor or an operator would, in a subprocess."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,29 +11,14 @@ import pytest
 from linli.config import CONFIG_FILE
 from linli.plugins import create_plugin_manager
 from linli.testing.plugin import HubFactory
+from linli.testing.processes import run_linli as linli
 from linli.toolkit.commands import COLUMNS
 
 pytestmark = pytest.mark.slow  # every test here starts a process
 
-TIMEOUT = 120.0
 
 WriteFiles = Callable[[Path, dict[str, Any]], None]
 Manifest = Callable[..., dict[str, Any]]
-
-
-def linli(*args: str, cwd: Path, python_path: Path | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    if python_path is not None:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(python_path), env.get("PYTHONPATH")]))
-    return subprocess.run(
-        [sys.executable, "-m", "linli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import pytest
 import linli.integrations
 from linli import __version__
 from linli.config import CONFIG_FILE
+from linli.testing.processes import dist_info, run_linli
 from linli.toolkit import operator
 from linli.toolkit.operator import (
     BUILTIN,
@@ -134,17 +135,6 @@ def write_wheel(folder: Path, manifest: dict[str, Any]) -> Path:
     return wheel
 
 
-def run_linli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "linli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
-
-
 # -- install refuses -------------------------------------------------------------------------
 
 
@@ -220,14 +210,6 @@ def test_uninstall_refuses_built_ins_linli_itself_and_unknown_names(built_in: st
 
 
 # -- list ------------------------------------------------------------------------------------
-
-
-def dist_info(name: str, version: str, entry_points: str) -> dict[str, str]:
-    folder = f"{name.replace('-', '_')}-{version}.dist-info"
-    return {
-        f"{folder}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
-        f"{folder}/entry_points.txt": entry_points,
-    }
 
 
 @pytest.fixture
