@@ -78,12 +78,13 @@ def create_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (Alembic ``upgrade head``)."""
+    """Bring the schema to the newest migrations (Alembic ``upgrade heads``: features may
+    add their tables on branches of their own)."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
 
 
 class Database:

@@ -1,0 +1,1 @@
+"""HTTP: the aiohttp server, token auth and the REST API."""

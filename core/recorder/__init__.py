@@ -1,0 +1,1 @@
+"""The recorder: states and events into the database, history, logbook and statistics."""
