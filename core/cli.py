@@ -17,6 +17,7 @@ from zeroconf import InterfaceChoice
 from . import __version__
 from .config import CONFIG_FILE, HubConfig, load_config
 from .exceptions import ConfigError, DatabaseError
+from .http.server import ServeError
 from .hub import Hub
 from .toolkit.commands import add_integration_commands
 
@@ -69,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="start the hub and keep it running until Ctrl+C",
         description="Start the community's hub: read the configuration, open the database "
-        "(creating and migrating it if needed) and run until Ctrl+C (SIGINT) or SIGTERM, "
+        "(creating and migrating it if needed), serve the API on http.host:http.port "
+        "(the admin token is in the config folder's admin_token file) and run until Ctrl+C "
+        "(SIGINT) or SIGTERM, "
         f"then stop cleanly. A missing config folder or {CONFIG_FILE} is created with "
         "default settings.",
     )
@@ -136,7 +139,7 @@ def _run(args: argparse.Namespace) -> int:
             config = dataclasses.replace(config, discovery=False)
         setup_logging(config.log_level)
         asyncio.run(_serve(config))
-    except (ConfigError, DatabaseError) as error:
+    except (ConfigError, DatabaseError, ServeError) as error:
         _LOGGER.error("Cannot start: %s", error)
         return 1
     except KeyboardInterrupt:
@@ -146,7 +149,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 async def _serve(config: HubConfig) -> None:
-    """Start the hub, wait for SIGINT or SIGTERM, stop the hub.
+    """Start the hub and serve its API, wait for SIGINT or SIGTERM, stop the hub.
 
     A signal while the hub starts lets it finish starting, then stops it.
     """
@@ -164,6 +167,7 @@ async def _serve(config: HubConfig) -> None:
     hub = Hub(config)
     await hub.start()
     try:
+        await hub.http.start()
         if config.discovery:
             await hub.discovery.start(config.discovery_interfaces or InterfaceChoice.All)
         await stop.wait()

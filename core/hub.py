@@ -16,9 +16,11 @@ from .context import Context
 from .discovery.zeroconf import ZeroconfDiscovery
 from .events import EventBus
 from .exceptions import HubStateError
+from .http.server import HttpServer
 from .loader.catalog import IntegrationCatalog
 from .loader.setup import IntegrationSetup
 from .plugins.manager import PluginManager, create_plugin_manager
+from .recorder.recorder import Recorder
 from .registry.areas import AreaRegistry
 from .registry.devices import DeviceRegistry
 from .registry.entities import EntityRegistry
@@ -63,6 +65,7 @@ class Hub:
         self.states = StateMachine(self.bus, self.clock)
         self.services = ServiceRegistry(self.bus, self.create_task)
         self.database = Database(config.database_url)
+        self.recorder = Recorder(self)
         self.areas = AreaRegistry(self)
         self.devices = DeviceRegistry(self)
         self.entities = EntityRegistry(self)
@@ -72,6 +75,8 @@ class Hub:
         self.config_entries = ConfigEntries(self)
         # Started by whoever runs the hub (``await hub.discovery.start()``), not by start().
         self.discovery = ZeroconfDiscovery(self)
+        # Its tokens load with the registries; it listens once ``await hub.http.start()``.
+        self.http = HttpServer(self)
 
     def create_task(self, coro: Coroutine[Any, Any, Any], name: str = "") -> asyncio.Task[Any]:
         """Run ``coro`` as a task the hub tracks (and waits for when it stops)."""
@@ -111,8 +116,12 @@ class Hub:
                 self.devices.load(),
                 self.entities.load(),
                 self.config_entries.load(),
+                self.http.tokens.load(),
             )
+            # Before the config entries: the first states of their entities are history too.
+            await self.recorder.start()
         except BaseException:
+            await self.recorder.stop()
             await self.database.stop()
             self.state = HubState.stopped
             raise
@@ -131,6 +140,7 @@ class Hub:
             return
         self.state = HubState.stopping
         _LOGGER.info("Stopping %s", self.config.name)
+        await self.http.stop()  # no new requests while the hub winds down
         self.bus.fire(EVENT_HUB_STOP, context=Context(origin="hub"))
         await self.config_entries.unload_all()
         await self.wait_for_tasks(timeout)
@@ -140,6 +150,7 @@ class Hub:
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.recorder.stop()  # commits everything queued, hub_stop and removals too
         for timer in self.scheduler.pending:
             self.leftovers_at_stop.append(repr(timer))
         self.scheduler.cancel_all()

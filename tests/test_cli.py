@@ -10,6 +10,7 @@ import pytest
 
 from linli import __version__
 from linli.config import CONFIG_FILE
+from linli.testing.processes import free_port
 from linli.testing.processes import run_linli as linli
 
 pytestmark = pytest.mark.slow  # every test here starts a process
@@ -101,7 +102,7 @@ def test_run_creates_the_config_starts_and_stops_cleanly(
         process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "linli", "run", "--config", "community"),
-                *("--port", "8300", "--no-discovery"),
+                *("--port", str(free_port()), "--no-discovery"),
             ],
             cwd=tmp_path,
             stdout=output,
@@ -134,7 +135,16 @@ def test_run_announces_the_hub_on_the_configured_interface(tmp_path: Path) -> No
     log = tmp_path / "linli.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "linli", "run", "--config", str(folder), "--port", "8301"],
+            [
+                sys.executable,
+                "-m",
+                "linli",
+                "run",
+                "--config",
+                str(folder),
+                "--port",
+                str(free_port()),
+            ],
             cwd=tmp_path,
             stdout=output,
             stderr=subprocess.STDOUT,

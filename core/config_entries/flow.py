@@ -73,7 +73,7 @@ class ConfigEntriesFlowManager(FlowManager):
 
     async def create_flow(self, handler_key: str, context: FlowContext) -> FlowHandler:
         try:
-            flow_class = config_flow_class(self._hub.integrations.catalog.get(handler_key))
+            flow_class = config_flow_class(self._hub.integrations.catalog.require(handler_key))
         except LinliError as error:
             raise UnknownHandler(handler_key, str(error)) from error
         if flow_class is None:
@@ -117,7 +117,7 @@ class OptionsFlowManager(FlowManager):
         if entry is None:
             raise UnknownHandler(handler_key, "no such config entry")
         try:
-            flow_class = config_flow_class(self._hub.integrations.catalog.get(entry.domain))
+            flow_class = config_flow_class(self._hub.integrations.catalog.require(entry.domain))
         except LinliError as error:
             raise UnknownHandler(handler_key, str(error)) from error
         flow = flow_class.options_flow(entry) if flow_class else None

@@ -177,7 +177,7 @@ class ConfigEntries:
         Each platform module of the integration provides ``async_setup_entry(hub, entry,
         add_entities)``; its entities go away when the entry unloads.
         """
-        integration = self._hub.integrations.catalog.get(entry.domain)
+        integration = self._hub.integrations.catalog.require(entry.domain)
         platforms = []
         for domain in domains:
             module = integration.import_platform(domain)
@@ -303,7 +303,7 @@ class ConfigEntries:
         """The integration's module, once the integration itself is set up."""
         integrations = self._hub.integrations
         try:
-            integration = integrations.catalog.get(entry.domain)
+            integration = integrations.catalog.require(entry.domain)
         except LinliError as error:
             self._fail(entry, ConfigEntryState.setup_error, str(error))
             return None
@@ -320,7 +320,7 @@ class ConfigEntries:
 
     def _module_or_none(self, domain: str) -> ModuleType | None:
         try:
-            return self._hub.integrations.catalog.get(domain).module
+            return self._hub.integrations.catalog.require(domain).module
         except LinliError:
             return None
 
@@ -360,7 +360,7 @@ class ConfigEntries:
 
     def _entry_version(self, domain: str) -> tuple[int, int]:
         """The entry version the integration's config flow writes (1.1 without one)."""
-        flow_class = config_flow_class(self._hub.integrations.catalog.get(domain))
+        flow_class = config_flow_class(self._hub.integrations.catalog.require(domain))
         if flow_class is None:
             return (1, 1)
         return (flow_class.VERSION, flow_class.MINOR_VERSION)

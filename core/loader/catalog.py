@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from ..exceptions import ManifestError
+from ..exceptions import IntegrationError, ManifestError
 from ..plugins.manager import PluginManager
 from .integration import Integration
 from .manifest import MANIFEST_FILE, load_manifest
@@ -109,6 +109,13 @@ class IntegrationCatalog:
 
     def get(self, domain: str) -> Integration | None:
         return self._loaded().get(domain)
+
+    def require(self, domain: str) -> Integration:
+        """The integration ``domain``, or an IntegrationError saying it is not installed."""
+        integration = self.get(domain)
+        if integration is None:
+            raise IntegrationError(f"Integration {domain} is not installed")
+        return integration
 
     def all(self) -> list[Integration]:
         """Every available integration, sorted by domain."""

@@ -114,3 +114,7 @@ config_entries = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("modified_at", sa.Float, nullable=False),
 )
+
+# The recorder's and the API tokens' tables join the same metadata (imported last: they
+# need ``metadata``).
+from . import auth_schema, recorder_schema  # noqa: E402, F401

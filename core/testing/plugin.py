@@ -9,8 +9,10 @@ tests need pytest-asyncio (``asyncio_mode = auto``). See docs/testing.md.
   **config)`` starts more hubs (e.g. to restart on the same database, or with a plugin
   manager holding the integrations under test); all are stopped at teardown.
 - ``database_url``: parametrised over SQLite and PostgreSQL, so a test runs on both.
-- ``postgresql_url``: a fresh PostgreSQL database, dropped afterwards.
+- ``postgresql_url``: a fresh PostgreSQL database (all are dropped when the session ends).
 - ``device_factory`` and ``entity_factory``: register a device or an entity in one line.
+- ``hub_client``: an aiohttp test client of the hub's HTTP API (real HTTP on 127.0.0.1, a
+  free port), sending the admin token; ``hub_client_no_auth`` sends no token.
 """
 
 from __future__ import annotations
@@ -22,13 +24,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
 from ..config import HubConfig
+from ..http.tokens import ADMIN_TOKEN_FILE
 from ..hub import Hub
 from ..plugins import PluginManager
 from ..registry.devices import DeviceEntry
 from ..registry.entities import EntityEntry
-from .postgresql import temporary_database
+from .postgresql import TemporaryDatabases, temporary_databases
 
 # Seconds a test's hub waits for its tasks at teardown before calling them leftovers.
 TEARDOWN_TIMEOUT = 2.0
@@ -89,21 +93,27 @@ async def hub(hub_factory: HubFactory) -> Hub:
     return await hub_factory()
 
 
+@pytest.fixture(scope="session")
+def postgresql_databases() -> Iterator[TemporaryDatabases]:
+    """The test session's PostgreSQL databases, dropped when the session ends."""
+    with temporary_databases() as databases:
+        yield databases
+
+
 @pytest.fixture
-def postgresql_url() -> Iterator[str]:
-    """The URL of a new, empty PostgreSQL database, dropped after the test."""
-    with temporary_database() as url:
-        yield url
+def postgresql_url(postgresql_databases: TemporaryDatabases) -> str:
+    """The URL of a new, empty PostgreSQL database."""
+    return postgresql_databases.create()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgresql_databases: TemporaryDatabases
+) -> str:
     """A fresh database URL: the test runs once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'linli-test.db'}"
-        return
-    with temporary_database() as url:
-        yield url
+        return f"sqlite:///{tmp_path / 'linli-test.db'}"
+    return postgresql_databases.create()
 
 
 @pytest.fixture
@@ -141,3 +151,30 @@ def entity_factory(hub: Hub) -> Callable[..., EntityEntry]:
         return entry
 
     return make
+
+
+async def _client(hub: Hub, headers: dict[str, str]) -> TestClient:
+    """A started test client of ``hub``'s web app on a free port of 127.0.0.1."""
+    client = TestClient(TestServer(hub.http.app, port=0), headers=headers)
+    await client.start_server()
+    return client
+
+
+@pytest.fixture
+async def hub_client(hub: Hub) -> AsyncIterator[TestClient]:
+    """``await hub_client.get("/api/states")``: requests to ``hub`` with its admin token.
+
+    The token is the one the hub wrote to ``<config_dir>/admin_token`` at first start.
+    """
+    token = (hub.config.config_dir / ADMIN_TOKEN_FILE).read_text(encoding="utf-8").strip()
+    client = await _client(hub, {"Authorization": f"Bearer {token}"})
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def hub_client_no_auth(hub: Hub) -> AsyncIterator[TestClient]:
+    """Like ``hub_client`` but without a token: pass ``headers=`` per request, or none."""
+    client = await _client(hub, {})
+    yield client
+    await client.close()

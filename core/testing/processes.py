@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -36,3 +37,10 @@ def dist_info(name: str, version: str, entry_points: str) -> dict[str, str]:
         f"{folder}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
         f"{folder}/entry_points.txt": entry_points,
     }
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now, for a server a test starts in another process."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

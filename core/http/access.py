@@ -1,0 +1,27 @@
+"""What a caller may see: the one place the API checks it.
+
+Every handler that shows states goes through here. Until households and their members
+arrive (the community issue), every valid token sees every state; the permission check of
+a household's token belongs in these functions and nowhere else.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..states import State
+from .view import hub_of, not_found
+
+
+def visible_states(request: web.Request) -> list[State]:
+    """The states the caller may see."""
+    return hub_of(request).states.all()
+
+
+def visible_state(request: web.Request, entity_id: str) -> State:
+    """The state of ``entity_id`` if the caller may see it; else a 404 (not a 403: an
+    entity the caller may not see is one they cannot tell exists)."""
+    state = hub_of(request).states.get(entity_id)
+    if state is None:
+        raise not_found(f"Entity {entity_id!r} not found")
+    return state

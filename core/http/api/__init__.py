@@ -1,0 +1,14 @@
+"""The REST API under ``/api/``: one module per group of resources, each with its routes."""
+
+from aiohttp import web
+
+from . import config, events, info, registry, services, states
+
+ROUTES: tuple[web.RouteTableDef, ...] = (
+    info.routes,
+    states.routes,
+    services.routes,
+    events.routes,
+    config.routes,
+    registry.routes,
+)

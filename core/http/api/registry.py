@@ -1,0 +1,46 @@
+"""``/api/registry``: the devices, entities and areas of the community."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from enum import Enum
+from typing import Any
+
+from aiohttp import web
+
+from ...registry.base import Record, Registry
+from ..view import hub_of, json_response
+
+routes = web.RouteTableDef()
+
+
+def _plain(value: Any) -> Any:
+    """A field value as JSON: sets become sorted lists (pairs as lists), enums their value."""
+    if isinstance(value, frozenset):
+        return sorted(list(item) if isinstance(item, tuple) else item for item in value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def record_json(record: Record) -> dict[str, Any]:
+    return {item.name: _plain(getattr(record, item.name)) for item in fields(record)}
+
+
+def _listing(registry: Registry[Any]) -> web.Response:
+    return json_response([record_json(record) for record in registry])
+
+
+@routes.get("/api/registry/devices")
+async def list_devices(request: web.Request) -> web.Response:
+    return _listing(hub_of(request).devices)
+
+
+@routes.get("/api/registry/entities")
+async def list_entities(request: web.Request) -> web.Response:
+    return _listing(hub_of(request).entities)
+
+
+@routes.get("/api/registry/areas")
+async def list_areas(request: web.Request) -> web.Response:
+    return _listing(hub_of(request).areas)

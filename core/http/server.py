@@ -1,0 +1,155 @@
+"""The hub's HTTP server: the REST API under ``/api/`` and the web app at ``/``.
+
+Everything under ``/api/`` needs ``Authorization: Bearer <token>``; only the web app's
+page is served without. Every error is JSON, ``{"message": …, "code": …}``, with a
+``field`` when one field of the request is wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from aiohttp import hdrs, web
+
+from .. import frontend
+from ..exceptions import LinliError
+from .api import ROUTES
+from .tokens import TokenStore
+from .view import HUB, TOKEN, ApiError
+
+if TYPE_CHECKING:
+    from ..hub import Hub
+
+_LOGGER = logging.getLogger(__name__)
+
+MAX_BODY: Final = 1024 * 1024  # bytes; a larger request body is refused with 413
+SHUTDOWN_TIMEOUT: Final = 5.0  # seconds requests under way may take to finish at stop
+WEB_APP_INDEX: Final = Path(frontend.__file__).parent / "index.html"
+
+# Codes of the errors aiohttp raises itself (no route, wrong method, body too large…).
+_CODES: Final = {
+    400: "invalid_format",
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+}
+
+
+class ServeError(LinliError):
+    """The server cannot listen on its address (port in use, no such host…)."""
+
+
+def _unauthorized(message: str) -> ApiError:
+    return ApiError(401, "unauthorized", message)
+
+
+def _message(request: web.Request, error: web.HTTPException) -> str:
+    """What went wrong, in words, for an error aiohttp raised."""
+    if error.status == 404:
+        return f"Nothing at {request.path}"
+    if error.status == 405:
+        allowed = error.headers.get(hdrs.ALLOW, "")
+        return f"{request.method} is not allowed on {request.path} (allowed: {allowed})"
+    if error.status == 413:
+        return f"The request body is larger than {MAX_BODY} bytes"
+    return error.reason
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+    """Turn every error into a JSON answer; log the unexpected ones, tell the client little."""
+    try:
+        return await handler(request)
+    except ApiError as error:
+        return error.response()
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        response = ApiError(
+            error.status, _CODES.get(error.status, "http_error"), _message(request, error)
+        ).response()
+        if allowed := error.headers.get(hdrs.ALLOW):
+            response.headers[hdrs.ALLOW] = allowed
+        return response
+    except ConnectionResetError:
+        raise  # the client went away: nobody to answer, nothing to log
+    except Exception:
+        _LOGGER.exception("Error answering %s %s", request.method, request.path)
+        return ApiError(
+            500, "internal_error", "Internal error; the hub's log has the details"
+        ).response()
+
+
+@web.middleware
+async def require_token(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+    """Let a request under ``/api/`` through only with a valid bearer token."""
+    if request.path != "/api" and not request.path.startswith("/api/"):
+        return await handler(request)
+    header = request.headers.get(hdrs.AUTHORIZATION)
+    if header is None:
+        raise _unauthorized("Missing 'Authorization: Bearer <token>' header")
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("The Authorization header must be 'Bearer <token>'")
+    record = request.app[HUB].http.tokens.validate(token.strip())
+    if record is None:
+        raise _unauthorized("Invalid or revoked token")
+    request[TOKEN] = record
+    return await handler(request)
+
+
+async def web_app(request: web.Request) -> web.StreamResponse:
+    """The web app's page, if the web app is installed."""
+    if not WEB_APP_INDEX.is_file():
+        raise ApiError(404, "not_found", "No web app is installed; the API is under /api/")
+    return web.FileResponse(WEB_APP_INDEX)
+
+
+class HttpServer:
+    """The hub's web application, its tokens, and the listening socket once started."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self.tokens = TokenStore(hub)
+        self.app = web.Application(
+            client_max_size=MAX_BODY, middlewares=[json_errors, require_token]
+        )
+        self.app[HUB] = hub
+        for table in ROUTES:
+            self.app.router.add_routes(table)
+        self.app.router.add_get("/", web_app)
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def port(self) -> int | None:
+        """The port the server listens on (the real one when configured as 0)."""
+        if self._runner is None or not self._runner.addresses:
+            return None
+        return self._runner.addresses[0][1]
+
+    async def start(self) -> None:
+        """Listen on ``http_host``:``http_port``; :class:`ServeError` if that fails."""
+        host, port = self.hub.config.http_host, self.hub.config.http_port
+        runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as error:
+            await runner.cleanup()
+            raise ServeError(
+                f"Cannot serve the API on {host}:{port}: {error.strerror or error}; choose "
+                "another http.port in linli.yaml or run with --port N"
+            ) from error
+        self._runner = runner
+        _LOGGER.info("Serving the API on http://%s:%s", host, self.port)
+
+    async def stop(self) -> None:
+        """Stop listening and finish the requests under way; nothing if not started."""
+        if self._runner is None:
+            return
+        runner, self._runner = self._runner, None
+        await runner.cleanup()
+        _LOGGER.info("Stopped serving the API")
