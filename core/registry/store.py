@@ -48,8 +48,9 @@ def optional(decode: Decoder) -> Decoder:
     return lambda value: None if value is None else decode(value)
 
 
-def _plain(value: Any) -> Any:
-    """A field value as the database stores it."""
+def plain_value(value: Any) -> Any:
+    """A record's field value as plain data (the database's and the API's JSON): sets become
+    sorted lists (pairs as lists), enums their value."""
     if isinstance(value, frozenset):
         return sorted(list(item) if isinstance(item, tuple) else item for item in value)
     if isinstance(value, Enum):
@@ -97,7 +98,9 @@ class TableStore(Generic[E]):
         """
 
         def upsert(session: Session) -> None:
-            row = {column.name: _plain(getattr(record, column.name)) for column in self._table.c}
+            row = {
+                column.name: plain_value(getattr(record, column.name)) for column in self._table.c
+            }
             dialect = session.get_bind().dialect.name
             session.execute(upsert_statement(self._table, dialect), row)
 

@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from enum import Enum
 from typing import Any
 
 from aiohttp import web
 
 from ...registry.base import Record, Registry
+from ...registry.store import plain_value
 from ..view import hub_of, json_response
 
 routes = web.RouteTableDef()
 
 
-def _plain(value: Any) -> Any:
-    """A field value as JSON: sets become sorted lists (pairs as lists), enums their value."""
-    if isinstance(value, frozenset):
-        return sorted(list(item) if isinstance(item, tuple) else item for item in value)
-    if isinstance(value, Enum):
-        return value.value
-    return value
-
-
 def record_json(record: Record) -> dict[str, Any]:
-    return {item.name: _plain(getattr(record, item.name)) for item in fields(record)}
+    return {item.name: plain_value(getattr(record, item.name)) for item in fields(record)}
 
 
 def _listing(registry: Registry[Any]) -> web.Response:
