@@ -1,8 +1,9 @@
 """The hub's HTTP server: the REST API under ``/api/`` and the web app at ``/``.
 
 Everything under ``/api/`` needs ``Authorization: Bearer <token>``; only the web app's
-page is served without. Every error is JSON, ``{"message": …, "code": …}``, with a
-``field`` when one field of the request is wrong.
+page is served without, and ``/api/websocket``, whose clients (browsers) cannot set headers
+and authenticate in its handshake instead. Every error is JSON, ``{"message": …, "code":
+…}``, with a ``field`` when one field of the request is wrong.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from aiohttp import hdrs, web
 
 from .. import frontend
 from ..exceptions import LinliError
-from .api import ROUTES
+from .api import ROUTES, websocket
 from .tokens import TokenStore
 from .view import HUB, TOKEN, ApiError
 
@@ -88,6 +89,8 @@ async def require_token(request: web.Request, handler: web.Handler) -> web.Strea
     """Let a request under ``/api/`` through only with a valid bearer token."""
     if request.path != "/api" and not request.path.startswith("/api/"):
         return await handler(request)
+    if request.path == websocket.WEBSOCKET_PATH:
+        return await handler(request)  # browsers cannot set headers: auth in the handshake
     header = request.headers.get(hdrs.AUTHORIZATION)
     if header is None:
         raise _unauthorized("Missing 'Authorization: Bearer <token>' header")
@@ -121,6 +124,7 @@ class HttpServer:
         for table in ROUTES:
             self.app.router.add_routes(table)
         self.app.router.add_get("/", web_app)
+        websocket.setup(self.app)  # closes the WebSocket connections when the server stops
         self._runner: web.AppRunner | None = None
 
     @property

@@ -13,6 +13,9 @@ tests need pytest-asyncio (``asyncio_mode = auto``). See docs/testing.md.
 - ``device_factory`` and ``entity_factory``: register a device or an entity in one line.
 - ``hub_client``: an aiohttp test client of the hub's HTTP API (real HTTP on 127.0.0.1, a
   free port), sending the admin token; ``hub_client_no_auth`` sends no token.
+- ``hub_ws_client``: a WebSocket connection to ``/api/websocket``, authenticated with the
+  admin token: ``msg_id = await hub_ws_client.send_json_auto_id({"type": "ping"})``, then
+  ``await hub_ws_client.receive_json()``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import ClientWebSocketResponse
 from aiohttp.test_utils import TestClient, TestServer
 
 from ..config import HubConfig
@@ -177,4 +181,48 @@ async def hub_client_no_auth(hub: Hub) -> AsyncIterator[TestClient]:
     """Like ``hub_client`` but without a token: pass ``headers=`` per request, or none."""
     client = await _client(hub, {})
     yield client
+    await client.close()
+
+
+class WebSocketClient:
+    """An authenticated WebSocket connection to the hub that numbers its messages itself."""
+
+    def __init__(self, ws: ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self._last_id = 0
+
+    async def send_json_auto_id(self, payload: dict[str, Any]) -> int:
+        """Send ``payload`` with the next id; return that id."""
+        self._last_id += 1
+        await self.ws.send_json({**payload, "id": self._last_id})
+        return self._last_id
+
+    async def send_json(self, payload: Any) -> None:
+        """Send ``payload`` as it is (no id added)."""
+        await self.ws.send_json(payload)
+
+    async def receive_json(self, timeout: float = 5.0) -> Any:
+        """The next message, decoded; fails after ``timeout`` seconds without one."""
+        return await self.ws.receive_json(timeout=timeout)
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+    @property
+    def closed(self) -> bool:
+        return self.ws.closed
+
+
+@pytest.fixture
+async def hub_ws_client(hub: Hub) -> AsyncIterator[WebSocketClient]:
+    """A WebSocket client of ``hub``'s ``/api/websocket``, past the auth handshake."""
+    token = (hub.config.config_dir / ADMIN_TOKEN_FILE).read_text(encoding="utf-8").strip()
+    client = await _client(hub, {})
+    ws = await client.ws_connect("/api/websocket")
+    assert (await ws.receive_json(timeout=5))["type"] == "auth_required"
+    await ws.send_json({"type": "auth", "access_token": token})
+    answer = await ws.receive_json(timeout=5)
+    assert answer["type"] == "auth_ok", answer
+    yield WebSocketClient(ws)
+    await ws.close()
     await client.close()

@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from . import config, events, info, registry, services, states
+from . import config, events, info, registry, services, states, websocket
 
 ROUTES: tuple[web.RouteTableDef, ...] = (
     info.routes,
@@ -11,4 +11,5 @@ ROUTES: tuple[web.RouteTableDef, ...] = (
     events.routes,
     config.routes,
     registry.routes,
+    websocket.routes,
 )
