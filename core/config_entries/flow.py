@@ -67,13 +67,11 @@ def config_flow_class(integration: Integration) -> type[ConfigFlow] | None:
 class ConfigEntriesFlowManager(FlowManager):
     """Flows keyed by integration domain; a finished flow becomes a config entry."""
 
-    def __init__(self, hub: Hub) -> None:
-        super().__init__(hub)
-        self._hub = hub
+    hub: Hub
 
     async def create_flow(self, handler_key: str, context: FlowContext) -> FlowHandler:
         try:
-            flow_class = config_flow_class(self._hub.integrations.catalog.require(handler_key))
+            flow_class = config_flow_class(self.hub.integrations.catalog.require(handler_key))
         except LinliError as error:
             raise UnknownHandler(handler_key, str(error)) from error
         if flow_class is None:
@@ -81,13 +79,13 @@ class ConfigEntriesFlowManager(FlowManager):
         return flow_class()
 
     def unique_id_in_use(self, handler_key: str, unique_id: str) -> bool:
-        return self._hub.config_entries.by_unique_id(handler_key, unique_id) is not None
+        return self.hub.config_entries.by_unique_id(handler_key, unique_id) is not None
 
     async def finish_flow(self, flow: FlowHandler, result: FlowResult) -> FlowResult:
         if result.type is not FlowResultType.create_entry:
             return result
         flow = cast(ConfigFlow, flow)
-        result.result = await self._hub.config_entries.add(
+        result.result = await self.hub.config_entries.add(
             flow.handler,
             result.title or flow.handler,
             result.data or {},
@@ -103,21 +101,19 @@ class ConfigEntriesFlowManager(FlowManager):
 class OptionsFlowManager(FlowManager):
     """Flows keyed by config entry id; a finished flow replaces the entry's options."""
 
-    def __init__(self, hub: Hub) -> None:
-        super().__init__(hub)
-        self._hub = hub
+    hub: Hub
 
     async def init(self, handler_key: str, *, context: FlowContext) -> FlowResult:
         """Start an options flow; it always begins at ``async_step_options``."""
         return await super().init(handler_key, context=replace(context, source="options"))
 
     async def create_flow(self, handler_key: str, context: FlowContext) -> FlowHandler:
-        entries = self._hub.config_entries
+        entries = self.hub.config_entries
         entry = entries.get(handler_key)
         if entry is None:
             raise UnknownHandler(handler_key, "no such config entry")
         try:
-            flow_class = config_flow_class(self._hub.integrations.catalog.require(entry.domain))
+            flow_class = config_flow_class(self.hub.integrations.catalog.require(entry.domain))
         except LinliError as error:
             raise UnknownHandler(handler_key, str(error)) from error
         flow = flow_class.options_flow(entry) if flow_class else None
@@ -129,7 +125,7 @@ class OptionsFlowManager(FlowManager):
         if result.type is not FlowResultType.create_entry:
             return result
         flow = cast(OptionsFlow, flow)
-        entries = self._hub.config_entries
+        entries = self.hub.config_entries
         entries.update(flow.entry, options=result.data or {})
         if flow.entry.state is ConfigEntryState.loaded:
             await entries.reload(flow.entry.id)

@@ -326,7 +326,11 @@ class ConfigEntries:
 
     async def _migrate(self, entry: ConfigEntry, module: ModuleType) -> bool:
         """Bring an entry stored by an older version of its integration up to date."""
-        target = self._entry_version(entry.domain)
+        try:
+            target = self._entry_version(entry.domain)
+        except LinliError as error:  # e.g. a config_flow module without its ConfigFlow
+            self._fail(entry, ConfigEntryState.migration_error, str(error))
+            return False
         if (entry.version, entry.minor_version) == target:
             return True
         if (entry.version, entry.minor_version) > target:

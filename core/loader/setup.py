@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -101,11 +101,8 @@ class IntegrationSetup:
         waits for older tasks, so two overlapping ``setup`` calls cannot wait for each other.
         """
         integration = self.catalog.get(domain)
-        manifest = integration.manifest
         waits_for = [
-            self._running[other]
-            for other in (*manifest.dependencies, *manifest.after_dependencies)
-            if other in self._running
+            self._running[other] for other in self._waits_for(integration, self._running.keys())
         ]
         self._states[domain] = IntegrationState.setting_up
         self._causes.pop(domain, None)
@@ -169,7 +166,7 @@ class IntegrationSetup:
         return domain not in self._running and self.state(domain) is not IntegrationState.loaded
 
     @staticmethod
-    def _waits_for(integration: Integration, batch: set[str]) -> list[str]:
+    def _waits_for(integration: Integration, batch: Collection[str]) -> list[str]:
         manifest = integration.manifest
         return [d for d in (*manifest.dependencies, *manifest.after_dependencies) if d in batch]
 

@@ -53,7 +53,7 @@ def create_engine(url: str) -> Engine:
         # A server that accepts the connection but never answers must not hang the start.
         connect_args = (
             {"connect_timeout": CONNECT_TIMEOUT}
-            if parsed.get_backend_name() == ("postgresql")
+            if parsed.get_backend_name() == "postgresql"
             else {}
         )
         engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)

@@ -158,3 +158,19 @@ async def test_integration_without_a_flow_has_no_form(hub: Hub, integration) -> 
         await hub.config_entries.flow.init("plain", context=FlowContext())
     with pytest.raises(UnknownHandler, match="no such config entry"):
         await hub.config_entries.options.init("nope", context=FlowContext())
+
+
+async def test_a_broken_config_flow_module_fails_the_entry_not_the_start(
+    hub: Hub, integration, write_files, packages_dir: Path
+) -> None:
+    integration(
+        "no_flow_class",
+        "async def async_setup_entry(hub, entry):\n    return True\n",
+        config_flow=True,
+    )
+    write_files(packages_dir, {"no_flow_class/config_flow.py": "STEPS = []\n"})
+    entry = hub.config_entries.create("no_flow_class", "坏的集成", {})
+
+    assert not await hub.config_entries.setup(entry.id)
+    assert entry.state is ConfigEntryState.migration_error
+    assert "must define exactly one ConfigFlow subclass, found 0" in entry.reason

@@ -18,8 +18,8 @@ from ...const import EVENT_STATE_CHANGED, MATCH_ALL
 from ...events import Event, EventData
 from ...exceptions import ServiceNotFound, ServiceValidationError
 from ...states import State
-from ..access import visible_state, visible_states
-from ..view import ApiError, json_array
+from ..access import may_see, visible_states
+from ..view import json_array
 
 if TYPE_CHECKING:
     from .websocket import Connection
@@ -67,14 +67,6 @@ def _field(message: dict[str, Any], name: str, kind: type, *, required: bool = F
     if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
         raise CommandError("invalid_format", f"Field '{name}' must be of type {kind.__name__}")
     return value
-
-
-def _may_see(connection: Connection, entity_id: str) -> bool:
-    try:
-        visible_state(connection.request, entity_id)
-    except ApiError:
-        return False
-    return True
 
 
 # --- serialising once for every subscriber -------------------------------------------------
@@ -174,7 +166,7 @@ def subscribe_events(connection: Connection, msg_id: int, message: dict[str, Any
 
     def state_visible(data: EventData) -> bool:
         # A removed entity has no state to check any more: its removal goes out.
-        return data["new_state"] is None or _may_see(connection, data["entity_id"])
+        return data["new_state"] is None or may_see(connection.request, data["entity_id"])
 
     def visible(data: EventData) -> bool:
         return "new_state" not in data or state_visible(data)
@@ -199,7 +191,7 @@ def subscribe_entities(connection: Connection, msg_id: int, message: dict[str, A
         entity_id: str = event.data["entity_id"]
         new: State | None = event.data["new_state"]
         old: State | None = event.data["old_state"]
-        if new is None or not _may_see(connection, entity_id):
+        if new is None or not may_see(connection.request, entity_id):
             if entity_id in sent:
                 sent.discard(entity_id)
                 send(prefix + b'{"r":' + _dumps([entity_id]) + b"}}")
