@@ -37,6 +37,9 @@ RETRY_FIRST = 5.0  # seconds before the first retry; doubled each time
 RETRY_MAX = 600.0
 
 _STORED_FIELDS = tuple(column.name for column in schema.config_entries.c)
+_PASSING_STATES = frozenset(
+    {ConfigEntryState.setup_in_progress, ConfigEntryState.unload_in_progress}
+)
 _UPDATABLE = frozenset(
     {"title", "data", "options", "version", "minor_version", "unique_id", "household_id"}
 )
@@ -418,7 +421,8 @@ class ConfigEntries:
     ) -> None:
         entry.state = state
         entry.reason = reason
-        if entry.id in self._entries:  # recorded for `linli integration list`
+        # Recorded for `linli integration list`; a passing *_in_progress state is not.
+        if entry.id in self._entries and state not in _PASSING_STATES:
             self._save(entry)
         self._announce(entry, "state")
 

@@ -42,6 +42,25 @@ _COLUMNS = (
 )
 
 
+def window_rows(
+    session: Session, query: sa.Select[Any], entity_id: str, start: float, end: float
+) -> list[Any]:
+    """``query``'s rows of ``entity_id``: the one it was in at ``start`` (if any), then
+    every row until ``end``, oldest first."""
+    query = query.where(states.c.entity_id == entity_id)
+    at_start = session.execute(
+        query.where(states.c.last_updated_ts < start)
+        .order_by(states.c.last_updated_ts.desc())
+        .limit(1)
+    ).first()
+    rows = session.execute(
+        query.where(states.c.last_updated_ts >= start, states.c.last_updated_ts < end).order_by(
+            states.c.last_updated_ts
+        )
+    ).all()
+    return rows if at_start is None else [at_start, *rows]
+
+
 def _select() -> sa.Select[Any]:
     return sa.select(*_COLUMNS).outerjoin(
         state_attributes, state_attributes.c.id == states.c.attributes_id
@@ -74,23 +93,7 @@ def _query(
     attributes: dict[str | None, dict[str, Any]] = {}  # parsed once per distinct row
     found: dict[str, list[State | StateChange]] = {}
     for entity_id in entity_ids:
-        at_start = session.execute(
-            _select()
-            .where(states.c.entity_id == entity_id, states.c.last_updated_ts < start)
-            .order_by(states.c.last_updated_ts.desc())
-            .limit(1)
-        ).first()
-        rows = session.execute(
-            _select()
-            .where(
-                states.c.entity_id == entity_id,
-                states.c.last_updated_ts >= start,
-                states.c.last_updated_ts < end,
-            )
-            .order_by(states.c.last_updated_ts)
-        ).all()
-        if at_start is not None:
-            rows.insert(0, at_start)
+        rows = window_rows(session, _select(), entity_id, start, end)
         history: list[State | StateChange] = []
         previous: str | None = None
         for row in rows:

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..storage.recorder_schema import states, statistics, statistics_meta
+from .history import window_rows
 
 if TYPE_CHECKING:
     from ..hub import Hub
@@ -77,27 +78,11 @@ def _metadata_id(session: Session, candidate: Candidate) -> int:
 
 def _readings(session: Session, entity_id: str, start: float, end: float) -> list[tuple]:
     """(value or None, since) for the value held at ``start`` and every change until ``end``."""
-    before = session.execute(
-        sa.select(states.c.state)
-        .where(
-            states.c.entity_id == entity_id,
-            states.c.last_updated_ts < start,
-        )
-        .order_by(states.c.last_updated_ts.desc())
-        .limit(1)
-    ).first()
-    readings = [] if before is None else [(_number(before.state), start)]
-    rows = session.execute(
-        sa.select(states.c.state, states.c.last_updated_ts)
-        .where(
-            states.c.entity_id == entity_id,
-            states.c.last_updated_ts >= start,
-            states.c.last_updated_ts < end,
-        )
-        .order_by(states.c.last_updated_ts)
-    )
-    readings += [(_number(row.state), row.last_updated_ts) for row in rows]
-    return readings
+    query = sa.select(states.c.state, states.c.last_updated_ts)
+    return [
+        (_number(row.state), max(row.last_updated_ts, start))
+        for row in window_rows(session, query, entity_id, start, end)
+    ]
 
 
 def _mean_row(readings: list[tuple], end: float) -> dict[str, float] | None:

@@ -31,7 +31,6 @@ from aiohttp import ClientWebSocketResponse
 from aiohttp.test_utils import TestClient, TestServer
 
 from ..config import HubConfig
-from ..http.tokens import ADMIN_TOKEN_FILE
 from ..hub import Hub
 from ..plugins import PluginManager
 from ..registry.devices import DeviceEntry
@@ -170,7 +169,7 @@ async def hub_client(hub: Hub) -> AsyncIterator[TestClient]:
 
     The token is the one the hub wrote to ``<config_dir>/admin_token`` at first start.
     """
-    token = (hub.config.config_dir / ADMIN_TOKEN_FILE).read_text(encoding="utf-8").strip()
+    token = hub.http.tokens.admin_token_path.read_text(encoding="utf-8").strip()
     client = await _client(hub, {"Authorization": f"Bearer {token}"})
     yield client
     await client.close()
@@ -216,7 +215,7 @@ class WebSocketClient:
 @pytest.fixture
 async def hub_ws_client(hub: Hub) -> AsyncIterator[WebSocketClient]:
     """A WebSocket client of ``hub``'s ``/api/websocket``, past the auth handshake."""
-    token = (hub.config.config_dir / ADMIN_TOKEN_FILE).read_text(encoding="utf-8").strip()
+    token = hub.http.tokens.admin_token_path.read_text(encoding="utf-8").strip()
     client = await _client(hub, {})
     ws = await client.ws_connect("/api/websocket")
     assert (await ws.receive_json(timeout=5))["type"] == "auth_required"
