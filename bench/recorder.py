@@ -143,12 +143,13 @@ async def _measure(hub: Hub, rate: int, seconds: float, burst: int) -> dict[str,
 
 def listener_cost(count: int = 1_000_000) -> dict[str, float]:
     """Nanoseconds per event of the recorder's bus listener (the append to its queue)."""
+    from linli.config import RecorderConfig
     from linli.recorder.recorder import Recorder
 
     class Stub:  # what the listener touches of a hub
         pass
 
-    recorder = Recorder(Stub(), max_backlog=count + 1)  # type: ignore[arg-type]
+    recorder = Recorder(Stub(), RecorderConfig(max_backlog=count + 1))  # type: ignore[arg-type]
     event = Event(EVENT_STATE_CHANGED, {}, Context(), Clock().time())
     listener = recorder._on_event
     started = time.perf_counter()

@@ -22,6 +22,7 @@ import yaml
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from .alarms.ladder import Ladder, Rung, Step
 from .exceptions import ConfigError
 from .storage.database import default_url
 
@@ -58,10 +59,73 @@ discovery:
   enabled: true              # announce the hub and find devices on the network (zeroconf)
   # interfaces: [192.168.1.10]   # only these addresses; default: every interface
 
+recorder:
+  keep_days: 10              # history kept this many days; hourly statistics are kept longer
+  keep_days_protected: 7     # history of health and location data (shorter by law)
+  # commit_interval: 1       # seconds between commits to the database
+  # exclude_event_types: [call_service]     # events not recorded
+  # exclude_entities: [sensor.noisy_meter]   # entities whose states are not recorded
+
+# alarms:
+#   ladders:                 # who is told, by alarm type (sos, smoke, …) or severity
+#     critical:              # default: a step a minute for critical, 3 min for major
+#       - {notify: household, timeout: 60}    # timeout: seconds to wait for an acknowledgement
+#       - {notify: caregivers, timeout: 60}
+#       - {notify: security, timeout: 60}     # the security desk: every operator
+#       - {notify: external}
+#   external:                # whom the external step reaches, through which channel
+#     - {channel: webhook, to: "+8613800000000"}
+#   phone_channels: [webhook]   # also reach members at their phone number through these
+#   webhook:                 # a gateway (SMS, messaging) that receives HMAC-signed JSON
+#     url: https://gateway.example.com/linli
+#     secret: a-long-random-secret
+
 # integrations:               # each integration's options, by its domain
 """
 
 _DOMAIN = re.compile(r"^[a-z0-9_]+$")
+_EVENT_TYPE = re.compile(r"^[a-z0-9_]+$")
+_ENTITY_ID = re.compile(r"^[a-z0-9_]+\.[a-z0-9_]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class RecorderConfig:
+    """The ``recorder:`` section: how often history is committed and how long it is kept."""
+
+    commit_interval: float = 1.0  # seconds
+    keep_days: float = 10
+    keep_days_protected: float = 7  # entities of integrations that collect health or location
+    max_backlog: int = 100_000  # queued events before the backlog is reported
+    exclude_event_types: tuple[str, ...] = ()  # on top of the recorder's own exclusions
+    exclude_entities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookConfig:
+    """Where the webhook notification channel posts, and the key it signs with."""
+
+    url: str
+    secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalContact:
+    """Whom the ladder's external step reaches: an address ``to`` of channel ``channel``."""
+
+    channel: str
+    to: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmsConfig:
+    """The ``alarms:`` section: the escalation ladders and how people are reached."""
+
+    ladders: dict[str, Ladder] = field(default_factory=dict)  # alarm type or severity ->
+    external: tuple[ExternalContact, ...] = ()
+    phone_channels: tuple[str, ...] = ()  # channels that reach a member at their phone
+    webhook: WebhookConfig | None = None
+    retries: int = 3  # a failed delivery is tried again this often, the delays doubling
+    retry_delay: float = 5.0  # seconds before the first retry
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +144,10 @@ class HubConfig:
     # zeroconf: announce the hub and find devices; None: on every interface
     discovery: bool = True
     discovery_interfaces: tuple[str, ...] | None = None
+    recorder: RecorderConfig = field(default_factory=RecorderConfig)
+    alarms: AlarmsConfig = field(default_factory=AlarmsConfig)
+    # False only for tests of integrations: then they run without a vote (not in linli.yaml)
+    votes_required: bool = True
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -155,6 +223,34 @@ def _addresses(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _positive(most: float, *, whole: bool = False) -> Callable[[Any], float]:
+    """A number above 0 and at most ``most``; with ``whole``, an integer."""
+    kind, what = (int, "a whole number") if whole else (int | float, "a number")
+
+    def validate(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, kind):
+            raise vol.Invalid(f"expected {what}, got {_describe(value)}")
+        if not 0 < value <= most:
+            raise vol.Invalid(f"expected a number above 0 and at most {most:g}, got {value}")
+        return value
+
+    return validate
+
+
+def _names(pattern: re.Pattern[str], what: str) -> Callable[[Any], tuple[str, ...]]:
+    """A list of names that each match ``pattern``; ``what`` says what a name is."""
+
+    def validate(value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise vol.Invalid(f"expected a list of {what}s, got {_describe(value)}")
+        for name in value:
+            if not isinstance(name, str) or not pattern.match(name):
+                raise vol.Invalid(f"expected {what}s, got {_describe(name)}")
+        return tuple(value)
+
+    return validate
+
+
 def _log_level(value: Any) -> str:
     return _one_of(LOG_LEVELS)(value.lower() if isinstance(value, str) else value)
 
@@ -199,6 +295,95 @@ def _integrations(value: Any) -> dict[str, dict]:
     return {domain: options or {} for domain, options in domains.items()}
 
 
+_STEP_OPTIONS = ("notify", "timeout")
+_RUNGS = tuple(Rung)
+_CHANNEL = re.compile(r"^[a-z0-9_]+$")
+DEFAULT_STEP_TIMEOUT = 60.0
+
+
+def _step(value: Any) -> Step:
+    """One step of a ladder: ``{notify: household, timeout: 60}``."""
+    if not isinstance(value, dict):
+        raise vol.Invalid(
+            f"expected a step such as {{notify: household, timeout: 60}}, got {_describe(value)}"
+        )
+    problems = [
+        vol.Invalid(f"unknown option; expected {' or '.join(_STEP_OPTIONS)}", [key])
+        for key in value
+        if key not in _STEP_OPTIONS
+    ]
+    if "notify" not in value:
+        problems.append(vol.Invalid("required option is missing", ["notify"]))
+    else:
+        try:
+            _one_of(_RUNGS)(value["notify"])
+        except vol.Invalid as error:
+            problems.append(vol.Invalid(error.msg, ["notify"]))
+    timeout = value.get("timeout", DEFAULT_STEP_TIMEOUT)
+    try:
+        _positive(86_400)(timeout)
+    except vol.Invalid as error:
+        problems.append(vol.Invalid(error.msg, ["timeout"]))
+    if problems:
+        raise vol.MultipleInvalid(problems)
+    return Step(Rung(value["notify"]), float(timeout))
+
+
+def _ladders(value: Any) -> dict[str, Ladder]:
+    """Ladders by alarm type or severity, each a non-empty list of steps."""
+    problems: list[vol.Invalid] = []
+    ladders: dict[str, Ladder] = {}
+    for name, steps in _mapping(value).items():
+        if not isinstance(name, str) or not _DOMAIN.match(name):
+            message = "an alarm type is lower-case letters, digits and underscores"
+            problems.append(vol.Invalid(message, [name]))
+        elif not isinstance(steps, list) or not steps:
+            message = f"expected a list of steps, got {_describe(steps)}"
+            problems.append(vol.Invalid(message, [name]))
+        else:
+            found: list[Step] = []
+            for index, step in enumerate(steps):
+                try:
+                    found.append(_step(step))
+                except vol.MultipleInvalid as error:
+                    problems += [vol.Invalid(e.msg, [name, index, *e.path]) for e in error.errors]
+                except vol.Invalid as error:
+                    problems.append(vol.Invalid(error.msg, [name, index]))
+            ladders[name] = tuple(found)
+    if problems:
+        raise vol.MultipleInvalid(problems)
+    return ladders
+
+
+def _contacts(value: Any) -> tuple[ExternalContact, ...]:
+    """``[{channel: webhook, to: "+86…"}, …]``."""
+    if not isinstance(value, list):
+        raise vol.Invalid(f"expected a list of contacts, got {_describe(value)}")
+    contacts = []
+    for index, contact in enumerate(value):
+        if (
+            not isinstance(contact, dict)
+            or set(contact) != {"channel", "to"}
+            or not isinstance(contact["channel"], str)
+            or not _CHANNEL.match(contact["channel"])
+            or not isinstance(contact["to"], str | int)
+        ):
+            raise vol.Invalid(
+                f'expected a contact such as {{channel: webhook, to: "+8613800000000"}}, '
+                f"got {_describe(contact)}",
+                [index],
+            )
+        contacts.append(ExternalContact(contact["channel"], str(contact["to"])))
+    return tuple(contacts)
+
+
+def _url(value: Any) -> str:
+    url = _text(value)
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise vol.Invalid(f"expected an http:// or https:// URL, got {url!r}")
+    return url
+
+
 def _mapping(value: Any) -> dict:
     """A section's options; an empty section (every line commented out) is no options."""
     if value is None:
@@ -206,6 +391,10 @@ def _mapping(value: Any) -> dict:
     if not isinstance(value, dict):
         raise vol.Invalid(f"expected options under it (name: value), got {_describe(value)}")
     return value
+
+
+def _section(options: dict[Any, Any]) -> vol.All:
+    return vol.All(_mapping, vol.Schema(options))
 
 
 # The sections of linli.yaml other than integrations: option -> validator.
@@ -225,11 +414,25 @@ SECTIONS: dict[str, dict[Any, Any]] = {
         vol.Optional("enabled", default=True): _boolean,
         vol.Optional("interfaces"): _addresses,
     },
+    "recorder": {
+        vol.Optional("commit_interval"): _positive(60),
+        vol.Optional("keep_days"): _positive(3650),
+        vol.Optional("keep_days_protected"): _positive(3650),
+        vol.Optional("max_backlog"): _positive(10_000_000, whole=True),
+        vol.Optional("exclude_event_types"): _names(_EVENT_TYPE, "event type"),
+        vol.Optional("exclude_entities"): _names(_ENTITY_ID, "entity id"),
+    },
+    "alarms": {
+        vol.Optional("ladders"): _ladders,
+        vol.Optional("external"): _contacts,
+        vol.Optional("phone_channels"): _names(_CHANNEL, "channel name"),
+        vol.Optional("webhook"): _section(
+            {vol.Required("url"): _url, vol.Required("secret"): _text}
+        ),
+        vol.Optional("retries"): _positive(10, whole=True),
+        vol.Optional("retry_delay"): _positive(600),
+    },
 }
-
-
-def _section(options: dict[Any, Any]) -> vol.All:
-    return vol.All(_mapping, vol.Schema(options))
 
 
 CONFIG_SCHEMA = vol.Schema(
@@ -239,6 +442,8 @@ CONFIG_SCHEMA = vol.Schema(
         vol.Optional("http", default={}): _section(SECTIONS["http"]),
         vol.Optional("logging", default={}): _section(SECTIONS["logging"]),
         vol.Optional("discovery", default={}): _section(SECTIONS["discovery"]),
+        vol.Optional("recorder", default={}): _section(SECTIONS["recorder"]),
+        vol.Optional("alarms", default={}): _section(SECTIONS["alarms"]),
         vol.Optional("integrations", default={}): _integrations,
     }
 )
@@ -276,6 +481,16 @@ def load_config(config_dir: Path, *, create: bool = False) -> HubConfig:
         integrations=options["integrations"],
         discovery=options["discovery"]["enabled"],
         discovery_interfaces=options["discovery"].get("interfaces"),
+        recorder=RecorderConfig(**options["recorder"]),
+        alarms=_alarms_config(options["alarms"]),
+    )
+
+
+def _alarms_config(options: dict[str, Any]) -> AlarmsConfig:
+    webhook = options.get("webhook")
+    return AlarmsConfig(
+        **{key: value for key, value in options.items() if key != "webhook"},
+        webhook=None if webhook is None else WebhookConfig(**webhook),
     )
 
 
@@ -391,6 +606,10 @@ def _locate(root: yaml.Node, path: list[str]) -> yaml.Mark:
     """Where ``path`` is written: its key's mark, or its nearest written parent's."""
     node, mark = root, root.start_mark
     for key in path:
+        if isinstance(node, yaml.SequenceNode) and key.isdigit() and int(key) < len(node.value):
+            node = node.value[int(key)]
+            mark = node.start_mark
+            continue
         if not isinstance(node, yaml.MappingNode):
             break
         # The last of duplicate keys is the one that counts.

@@ -8,7 +8,15 @@ from collections.abc import Coroutine
 from enum import StrEnum
 from typing import Any
 
+from .alarms.manager import Alarms
+from .audit import AuditLog
+from .auth.login import Authenticator
+from .auth.ownership import Ownership
+from .auth.users import UserRegistry
 from .clock import Clock
+from .community.community import Community
+from .community.consent import Consent
+from .community.proposals import Governance
 from .config import HubConfig
 from .config_entries import ConfigEntries
 from .const import EVENT_HUB_STARTED, EVENT_HUB_STOP
@@ -19,6 +27,7 @@ from .exceptions import HubStateError
 from .http.server import HttpServer
 from .loader.catalog import IntegrationCatalog
 from .loader.setup import IntegrationSetup
+from .notifications import Notifications
 from .plugins.manager import PluginManager, create_plugin_manager
 from .recorder.recorder import Recorder
 from .registry.areas import AreaRegistry
@@ -69,6 +78,15 @@ class Hub:
         self.areas = AreaRegistry(self)
         self.devices = DeviceRegistry(self)
         self.entities = EntityRegistry(self)
+        self.users = UserRegistry(self)
+        self.auth = Authenticator(self)
+        self.community = Community(self)
+        self.audit = AuditLog(self)
+        self.consent = Consent(self)
+        self.ownership = Ownership(self)
+        self.governance = Governance(self)
+        self.notifications = Notifications(self)
+        self.alarms = Alarms(self)
         # Default: the built-in plugin and every installed plugin (entry-point group "linli").
         self.plugins = plugins if plugins is not None else create_plugin_manager()
         self.integrations = IntegrationSetup(self, IntegrationCatalog(self.plugins))
@@ -115,11 +133,21 @@ class Hub:
                 self.areas.load(),
                 self.devices.load(),
                 self.entities.load(),
+                self.users.load(),
+                self.auth.load(),
+                self.community.load(),
+                self.audit.load(),
+                self.consent.load(),
+                self.governance.load(),
                 self.config_entries.load(),
-                self.http.tokens.load(),
+                self.alarms.load(),
             )
+            await self.http.tokens.load()  # after the users: the admin token is an admin's
             # Before the config entries: the first states of their entities are history too.
             await self.recorder.start()
+            # Once the community and audit log are loaded, before the entries ask the gate.
+            self.governance.start()
+            self.alarms.start()  # resumes escalations: after the people it notifies load
         except BaseException:
             await self.recorder.stop()
             await self.database.stop()

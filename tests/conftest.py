@@ -3,18 +3,22 @@
 ``integration("smoke_alarm", code, dependencies=["mqtt"])`` writes the package
 ``smoke_alarm`` (``__init__.py`` holding ``code``, and ``manifest.json``) into a folder on
 ``sys.path`` and has the test plugin contribute it, as a vendor's plugin would.
+``restart(hub)`` stops a hub and starts a new one on its config and database;
+``expect_error(response, 400, "invalid_format", field=…)`` checks a JSON error answer.
 """
 
 import importlib
 import json
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import ClientResponse
 
+from linli.auth import passwords
 from linli.hub import Hub
 from linli.plugins import PluginManager, create_plugin_manager, hookimpl
 from linli.testing.plugin import HubFactory
@@ -127,9 +131,66 @@ def plugins(contributing_plugin: ContributingPlugin) -> PluginManager:
 
 
 @pytest.fixture
-async def hub(hub_factory: HubFactory, plugins: PluginManager) -> Hub:
-    """A started hub whose plugins include the test plugin; setups time out after 2 s."""
-    hub = await hub_factory(plugins=plugins)
+async def hub(
+    hub_factory: HubFactory, plugins: PluginManager, request: pytest.FixtureRequest
+) -> Hub:
+    """A started hub whose plugins include the test plugin; setups time out after 2 s.
+
+    Integrations run without a vote unless the test is marked ``votes_required``.
+    """
+    votes_required = request.node.get_closest_marker("votes_required") is not None
+    hub = await hub_factory(plugins=plugins, votes_required=votes_required)
     hub.integrations.timeout = 2.0
     hub.config_entries.setup_timeout = 2.0
     return hub
+
+
+@pytest.fixture
+def restart(
+    hub_factory: HubFactory, caplog: pytest.LogCaptureFixture
+) -> Callable[[Hub], Awaitable[Hub]]:
+    """``await restart(hub)``: stop ``hub``, start a new one on its config and database.
+
+    Fails if any write of the old hub failed (the database worker only logs those).
+    """
+
+    async def again(old: Hub) -> Hub:
+        await old.stop()
+        failed = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
+        assert not failed, failed
+        return await hub_factory(
+            config_dir=old.config.config_dir, database_url=old.config.database_url
+        )
+
+    return again
+
+
+ExpectError = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture
+def expect_error() -> ExpectError:
+    """``await expect_error(response, 400, "invalid_format", field="state")``: the error's
+    JSON, after checking its status, code and field."""
+
+    async def check(
+        response: ClientResponse, status: int, code: str, field: str | None = None
+    ) -> dict[str, Any]:
+        assert response.status == status, await response.text()
+        assert response.content_type == "application/json"
+        body = await response.json()
+        assert body["code"] == code
+        assert body["message"]
+        assert body.get("field") == field
+        return body
+
+    return check
+
+
+# scrypt at a small cost: the same code, hundreds of times faster than the real COST.
+TEST_PASSWORD_COST = passwords.ScryptCost(log2_n=8, r=8, p=1)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(passwords, "COST", TEST_PASSWORD_COST)

@@ -110,13 +110,30 @@ def test_empty_sections_mean_defaults(tmp_path: Path) -> None:
         pytest.param(
             "community:\n  name: x\nplugins: {}\n",
             ", line 3, column 1: plugins: unknown section; expected one of community, database, "
-            "http, logging, discovery, integrations",
+            "http, logging, discovery, recorder, alarms, integrations",
             id="unknown section",
         ),
         pytest.param(
             "community:\n  name: x\nhttp:\n  port: '8123'\n",
             ", line 4, column 3: http.port: expected a port number from 1 to 65535, got '8123'",
             id="wrong type",
+        ),
+        pytest.param(
+            "community:\n  name: x\nrecorder:\n  keep_days: 0\n",
+            ", line 4, column 3: recorder.keep_days: expected a number above 0 and at most 3650, "
+            "got 0",
+            id="keep nothing",
+        ),
+        pytest.param(
+            "community:\n  name: x\nrecorder:\n  max_backlog: 1.5\n",
+            ", line 4, column 3: recorder.max_backlog: expected a whole number, got 1.5",
+            id="fractional backlog",
+        ),
+        pytest.param(
+            "community:\n  name: x\nrecorder:\n  exclude_entities: [Sensor.Noisy]\n",
+            ", line 4, column 3: recorder.exclude_entities: expected entity ids, got "
+            "'Sensor.Noisy'",
+            id="bad entity id",
         ),
         pytest.param(
             "community:\n  name: x\nhttp:\n  port: 70000\n",
@@ -271,3 +288,25 @@ def test_discovery_can_be_limited_or_switched_off(tmp_path: Path) -> None:
     expected = r"line 4, column 3: discovery\.interfaces: expected an IP address, got 'eth0'"
     with pytest.raises(ConfigError, match=expected):
         load_config(tmp_path)
+
+
+def test_recorder_settings(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        """\
+        community:
+          name: x
+        recorder:
+          commit_interval: 0.5
+          keep_days: 30
+          keep_days_protected: 3
+          exclude_event_types: [call_service]
+          exclude_entities: [sensor.noisy_meter]
+        """,
+    )
+    recorder = load_config(tmp_path).recorder
+    assert recorder.commit_interval == 0.5
+    assert (recorder.keep_days, recorder.keep_days_protected) == (30, 3)
+    assert recorder.exclude_event_types == ("call_service",)
+    assert recorder.exclude_entities == ("sensor.noisy_meter",)
+    assert recorder.max_backlog == 100_000  # the default

@@ -76,7 +76,10 @@ class ConfigEntriesFlowManager(FlowManager):
             raise UnknownHandler(handler_key, str(error)) from error
         if flow_class is None:
             raise UnknownHandler(handler_key, "the integration has no config flow")
-        return flow_class()
+        flow = flow_class()
+        if context.household_id is not None:
+            flow.household_id = context.household_id
+        return flow
 
     def unique_id_in_use(self, handler_key: str, unique_id: str) -> bool:
         return self.hub.config_entries.by_unique_id(handler_key, unique_id) is not None

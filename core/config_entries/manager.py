@@ -310,6 +310,11 @@ class ConfigEntries:
         except LinliError as error:
             self._fail(entry, ConfigEntryState.setup_error, str(error))
             return None
+        # The gate: a device or service integration runs only when the owners voted it in.
+        if (refusal := self._hub.governance.refusal(entry.domain)) is not None:
+            _LOGGER.warning("%s is not set up: %s", entry.describe(), refusal)
+            self._set_state(entry, ConfigEntryState.not_loaded, refusal)
+            return None
         states = await integrations.setup([entry.domain])
         if entry.domain not in integrations.loaded:
             cause = integrations.failures.get(entry.domain, states.get(entry.domain))

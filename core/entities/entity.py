@@ -253,7 +253,10 @@ class Entity:
         if self._removed:
             return
         attributes: dict[str, Any] = dict(self.capability_attributes or {})
-        if self.available and not self._update_failed:
+        integration = self.platform.platform_name if self.platform is not None else None
+        if not hub.consent.may_collect(entity_id, integration):
+            state = STATE_UNAVAILABLE  # protected data its person has not consented to
+        elif self.available and not self._update_failed:
             state = self.state
             state = STATE_UNKNOWN if state is None else str(state)  # a StrEnum member too
             attributes.update(self.state_attributes or {})

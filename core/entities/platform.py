@@ -76,6 +76,15 @@ def _entity_index(hub: Hub) -> _EntityIndex:
     return index
 
 
+def write_states_again(hub: Hub, entity_ids: Iterable[str]) -> None:
+    """Write again the state of each of ``entity_ids`` that is added to the hub: what it
+    may show has changed (e.g. consent for its data was given or withdrawn)."""
+    entities = _entity_index(hub).entities
+    for entity_id in entity_ids:
+        if (entity := entities.get(entity_id)) is not None:
+            entity.write_state()
+
+
 class EntityPlatform:
     """The entities of ``domain`` (e.g. "sensor") that integration ``platform_name`` provides.
 

@@ -31,12 +31,14 @@ class FlowContext:
     ``user_id`` is None for flows the hub starts itself (discovery); the first user to
     continue such a flow takes it over. ``source`` names the first step: "user" runs
     ``async_step_user(None)``, "zeroconf" runs ``async_step_zeroconf(discovery_info)``.
+    ``household_id`` is the household a config flow's entry is for (None: the community).
     """
 
     user_id: str | None = None
     source: str = "user"
     discovery_info: Mapping[str, Any] | None = None
     unique_id: str | None = None
+    household_id: str | None = None
 
 
 @dataclass(kw_only=True)

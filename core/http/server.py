@@ -1,9 +1,10 @@
 """The hub's HTTP server: the REST API under ``/api/`` and the web app at ``/``.
 
 Everything under ``/api/`` needs ``Authorization: Bearer <token>``; only the web app's
-page is served without, and ``/api/websocket``, whose clients (browsers) cannot set headers
-and authenticate in its handshake instead. Every error is JSON, ``{"message": …, "code":
-…}``, with a ``field`` when one field of the request is wrong.
+page is served without, the login and token refresh (how a client gets a token), and
+``/api/websocket``, whose clients (browsers) cannot set headers and authenticate in its
+handshake instead. Every error is JSON, ``{"message": …, "code": …}``, with a ``field``
+when one field of the request is wrong.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from aiohttp import hdrs, web
 
 from .. import frontend
 from ..exceptions import LinliError
-from .api import ROUTES, websocket
-from .tokens import TokenStore
+from .api import ROUTES, auth, websocket
+from .tokens import TokenRefused, TokenStore
 from .view import HUB, TOKEN, ApiError
 
 if TYPE_CHECKING:
@@ -91,15 +92,18 @@ async def require_token(request: web.Request, handler: web.Handler) -> web.Strea
         return await handler(request)
     if request.path == websocket.WEBSOCKET_PATH:
         return await handler(request)  # browsers cannot set headers: auth in the handshake
+    if request.path in auth.ANONYMOUS_PATHS:
+        return await handler(request)  # logging in, refreshing: how a client gets a token
     header = request.headers.get(hdrs.AUTHORIZATION)
     if header is None:
         raise _unauthorized("Missing 'Authorization: Bearer <token>' header")
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("The Authorization header must be 'Bearer <token>'")
-    record = request.app[HUB].http.tokens.validate(token.strip())
-    if record is None:
-        raise _unauthorized("Invalid or revoked token")
+    try:
+        record = request.app[HUB].http.tokens.authenticate(token.strip())
+    except TokenRefused as error:
+        raise _unauthorized(str(error)) from None
     request[TOKEN] = record
     return await handler(request)
 

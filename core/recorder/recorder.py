@@ -15,13 +15,19 @@ import asyncio
 import logging
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from sqlalchemy.orm import Session
 
-from ..const import EVENT_SERVICE_REGISTERED, EVENT_SERVICE_REMOVED, MATCH_ALL
+from ..config import RecorderConfig
+from ..const import (
+    EVENT_SERVICE_REGISTERED,
+    EVENT_SERVICE_REMOVED,
+    EVENT_STATE_CHANGED,
+    MATCH_ALL,
+)
 from ..context import Context
 from ..events import Event, Unsubscribe
 from ..exceptions import DatabaseError
@@ -47,22 +53,15 @@ MAX_HOURS_CAUGHT_UP: Final = 48  # hours of statistics compiled after the clock 
 class Recorder:
     """Records one hub's states and events; started and stopped by the hub."""
 
-    def __init__(
-        self,
-        hub: Hub,
-        *,
-        commit_interval: float = 1.0,
-        max_backlog: int = 100_000,
-        keep_days: float = 10,
-        keep_days_sensitive: float = 7,
-        exclude_event_types: Iterable[str] = DEFAULT_EXCLUDED_EVENT_TYPES,
-    ) -> None:
+    def __init__(self, hub: Hub, settings: RecorderConfig | None = None) -> None:
+        settings = settings or hub.config.recorder
         self.hub = hub
-        self.commit_interval = commit_interval
-        self.max_backlog = max_backlog
-        self.keep_days = keep_days
-        self.keep_days_sensitive = keep_days_sensitive
-        self.exclude_event_types = frozenset(exclude_event_types)
+        self.commit_interval = settings.commit_interval
+        self.max_backlog = settings.max_backlog
+        self.keep_days = settings.keep_days
+        self.keep_days_protected = settings.keep_days_protected
+        self.exclude_event_types = DEFAULT_EXCLUDED_EVENT_TYPES | set(settings.exclude_event_types)
+        self.exclude_entities = frozenset(settings.exclude_entities)
         self._queue: deque[Event | WriterJob | object] = deque()
         self._wake = threading.Event()
         self._writer: Writer | None = None
@@ -122,10 +121,18 @@ class Recorder:
     def _on_event(self, event: Event) -> None:
         """The bus listener: queue the event. Hot path."""
         if event.event_type not in self.exclude_event_types:
+            if self.exclude_entities and self._excluded_state(event):
+                return
             queue = self._queue
             queue.append(event)
             if len(queue) > self.max_backlog and not self._backlog_reported:
                 self._report_backlog()
+
+    def _excluded_state(self, event: Event) -> bool:
+        return (
+            event.event_type == EVENT_STATE_CHANGED
+            and event.data["entity_id"] in self.exclude_entities
+        )
 
     def _report_backlog(self) -> None:
         self._backlog_reported = True
@@ -169,24 +176,31 @@ class Recorder:
             await asyncio.wrap_future(item.future)
 
     async def purge(self) -> PurgeResult:
-        """Delete history older than ``keep_days`` (``keep_days_sensitive`` for entities of
+        """Delete history older than ``keep_days`` (``keep_days_protected`` for entities of
         integrations that collect protected data); statistics stay."""
         now = self.hub.clock.time()
         protected = protected_entity_ids(self.hub)
         cutoff = now - self.keep_days * DAY
-        protected_cutoff = now - min(self.keep_days_sensitive, self.keep_days) * DAY
-        writer = self.writer
-
-        def job(session: Session) -> PurgeResult:
-            result = purge(session, cutoff, protected_cutoff, protected)
-            if result.state_attributes or result.event_data:
-                writer.attributes.clear()
-                writer.event_data.clear()
-            return result
-
-        result: PurgeResult = await self.run(job)
+        protected_cutoff = now - min(self.keep_days_protected, self.keep_days) * DAY
+        result: PurgeResult = await self.delete_history(
+            lambda session: purge(session, cutoff, protected_cutoff, protected)
+        )
         _LOGGER.info("Recorder purge: %s", result)
         return result
+
+    async def delete_history(self, job: Callable[[Session], T]) -> T:
+        """Run ``job``, which deletes recorded rows, like :meth:`run`; then the writer
+        forgets the attribute and event-data rows it knew (the job may have deleted some).
+        Retention and erasure (consent withdrawn) both go through here."""
+        writer = self.writer
+
+        def deleting(session: Session) -> T:
+            result = job(session)
+            writer.attributes.clear()
+            writer.event_data.clear()
+            return result
+
+        return await self.run(deleting)
 
     def _purge_due(self, _now: datetime) -> None:
         self.hub.create_task(self.purge(), "recorder purge")

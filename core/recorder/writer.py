@@ -224,7 +224,11 @@ class Writer:
             except Exception as error:
                 self.attributes.clear()
                 self.event_data.clear()
-                self._drop(batch, error)
+                if len(batch) == 1:
+                    self._drop(batch, error)
+                else:  # one bad event (e.g. data too deep for JSON): keep the others
+                    for event in batch:
+                        self._commit([event])
                 return
             self.commits += 1
             self.committed += len(batch)

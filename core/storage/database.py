@@ -1,9 +1,10 @@
 """The hub's database, used from one worker thread so the event loop never waits on it.
 
 Writes are queued (:meth:`Database.write`) and run in order on the worker, all the
-writes queued meanwhile in one transaction (one commit, one fsync), each behind its own
-savepoint so one bad write loses only itself. Reads (:meth:`Database.read`) queue behind
-the writes, so a read sees every earlier write.
+writes queued meanwhile in one transaction (one commit, one fsync). If the transaction
+fails, the batch runs again with a savepoint per write, so one bad write loses only
+itself. Reads (:meth:`Database.read`) queue behind the writes, so a read sees every
+earlier write.
 """
 
 from __future__ import annotations
@@ -167,7 +168,14 @@ class Database:
             batch, self._queue = self._queue, []
         try:
             with Session(self.engine) as session:
-                for change, what in batch:
+                try:  # the usual case: every write is good, one transaction for all
+                    for change, _ in batch:
+                        change(session)
+                    session.commit()
+                    return
+                except Exception:
+                    session.rollback()
+                for change, what in batch:  # again, each in a savepoint: lose only the bad
                     try:
                         with session.begin_nested():
                             change(session)

@@ -117,4 +117,11 @@ config_entries = sa.Table(
 
 # The recorder's and the API tokens' tables join the same metadata (imported last: they
 # need ``metadata``).
-from . import auth_schema, recorder_schema  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    alarms_schema,
+    auth_schema,
+    community_schema,
+    consent_schema,
+    governance_schema,
+    recorder_schema,
+)

@@ -71,6 +71,9 @@ async def hub_factory(tmp_path: Path) -> AsyncIterator[HubFactory]:
             config_dir = tmp_path / f"hub{len(hubs)}"
         config_dir.mkdir(parents=True, exist_ok=True)
         config.setdefault("name", "测试小区")
+        # Integrations under test run without a vote; pass votes_required=True to test the
+        # gate, or vote them in with linli.testing.governance.vote_in.
+        config.setdefault("votes_required", False)
         hub = Hub(
             HubConfig(config_dir=config_dir, database_url=database_url, **config), plugins=plugins
         )

@@ -1,4 +1,5 @@
-"""Tokens: every /api/ request needs a valid one; the admin token made at first start."""
+"""Tokens: every /api/ request needs a valid one; the admin token made at first start for
+the admin user."""
 
 import logging
 import stat
@@ -8,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from aiohttp.test_utils import TestClient
 
+from linli.auth.users import Role
 from linli.http import server
 from linli.http.tokens import ADMIN_TOKEN_FILE, TokenKind, UnknownToken, hash_token
 from linli.hub import Hub
@@ -112,13 +114,14 @@ async def test_only_the_hash_of_a_token_is_stored(hub: Hub) -> None:
 async def test_a_long_lived_token_works_and_its_user_is_the_context(
     hub: Hub, hub_client_no_auth: TestClient
 ) -> None:
-    record, token = hub.http.tokens.create("门禁脚本", "operator-1", TokenKind.long_lived)
+    operator = hub.users.create("wuye", Role.operator)
+    record, token = hub.http.tokens.create("门禁脚本", operator.id, TokenKind.long_lived)
     response = await hub_client_no_auth.post(
         "/api/states/sensor.gate", json={"state": "open"}, headers=bearer(token)
     )
     assert response.status == 201
-    assert (await response.json())["context"]["user_id"] == "operator-1"
-    assert hub.states.get("sensor.gate").context.user_id == "operator-1"
+    assert (await response.json())["context"]["user_id"] == operator.id
+    assert hub.states.get("sensor.gate").context.user_id == operator.id
     assert hub.http.tokens.validate(token).last_used_at is not None
     rows = {row["id"]: row for row in await stored_tokens(hub)}
     assert rows[record.id]["last_used_at"] is not None
@@ -127,7 +130,8 @@ async def test_a_long_lived_token_works_and_its_user_is_the_context(
 async def test_a_revoked_token_is_refused_also_after_a_restart(
     hub: Hub, hub_client_no_auth: TestClient, hub_factory: HubFactory, expect_error
 ) -> None:
-    record, token = hub.http.tokens.create("old phone", "resident-1", TokenKind.long_lived)
+    resident = hub.users.create("wang.fang", Role.resident)
+    record, token = hub.http.tokens.create("old phone", resident.id, TokenKind.long_lived)
     assert (await hub_client_no_auth.get("/api/", headers=bearer(token))).status == 200
 
     hub.http.tokens.revoke(record.id)
@@ -158,3 +162,55 @@ async def test_the_web_app_is_served_without_a_token(
     assert response.status == 200
     assert response.content_type == "text/html"
     assert "邻里" in await response.text()
+
+
+async def test_the_admin_token_belongs_to_the_admin_user_across_replacements(
+    hub_factory: HubFactory, tmp_path: Path
+) -> None:
+    folder = tmp_path / "community"
+    first = await hub_factory(config_dir=folder)
+    admin = first.users.get_by_username("admin")
+    assert admin.role is Role.admin
+    assert first.http.tokens.validate(admin_token(first)).user_id == admin.id
+    await first.stop()
+    (folder / ADMIN_TOKEN_FILE).unlink()
+
+    second = await hub_factory(config_dir=folder)
+    assert [user.username for user in second.users] == ["admin"]
+    assert second.http.tokens.validate(admin_token(second)).user_id == admin.id
+
+
+async def test_an_admin_token_made_before_accounts_existed_is_given_to_the_admin_user(
+    hub: Hub, restart
+) -> None:
+    token = admin_token(hub)
+    hub.database.write(
+        lambda session: session.execute(sa.update(auth_tokens).values(user_id="user-0")),
+        "the admin token as it was before accounts",
+    )
+    again = await restart(hub)
+    assert again.http.tokens.validate(token).user_id == again.users.get_by_username("admin").id
+
+
+async def test_replacing_the_admin_token_without_an_enabled_admin_restores_the_admin_user(
+    hub: Hub, restart
+) -> None:
+    admin = hub.users.get_by_username("admin")
+    hub.users.update(admin.id, role=Role.operator, disabled=True)  # not through the API's checks
+    assert hub.http.tokens.validate(admin_token(hub)) is None
+    hub.http.tokens.admin_token_path.unlink()
+
+    again = await restart(hub)
+    restored = again.users.get(admin.id)
+    assert (restored.role, restored.disabled) == (Role.admin, False)
+    assert again.http.tokens.validate(admin_token(again)).user_id == admin.id
+    [_, change] = await again.audit.records("role_changed")
+    assert change.values == {"user_id": admin.id, "from": "operator", "to": "admin"}
+
+
+async def test_removing_a_user_revokes_their_tokens(hub: Hub) -> None:
+    user = hub.users.create("wang.fang", Role.resident)
+    _, token = hub.http.tokens.create("门禁脚本", user.id, TokenKind.long_lived)
+    hub.users.remove(user.id)
+    assert hub.http.tokens.validate(token) is None
+    assert hub.http.tokens.tokens_of(user.id) == []

@@ -163,7 +163,8 @@ async def test_another_users_flow_is_not_found(
     hub: Hub, hub_client: TestClient, hub_client_no_auth: TestClient, charger: str, expect_error
 ) -> None:
     form = await (await hub_client.post("/api/config/flows", json={"handler": charger})).json()
-    _, token = hub.http.tokens.create("resident", "resident-1203", TokenKind.long_lived)
+    resident = hub.users.create("wang.fang", "resident")
+    _, token = hub.http.tokens.create("resident", resident.id, TokenKind.long_lived)
     response = await hub_client_no_auth.post(
         f"/api/config/flows/{form['flow_id']}",
         json={"site": "x", "api_key": "y"},

@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestClient
 
 from linli.http.server import MAX_BODY, ServeError
 from linli.http.tokens import ADMIN_TOKEN_FILE
+from linli.http.view import MAX_DEPTH
 from linli.hub import Hub, HubState
 from linli.services import ServiceCall
 from linli.testing.plugin import HubFactory
@@ -41,6 +42,26 @@ async def test_malformed_json_is_400(hub: Hub, hub_client: TestClient, expect_er
     error = await expect_error(response, 400, "invalid_json")
     assert error["message"].startswith("The request body is not valid JSON: ")
     await still_up(hub, hub_client)
+
+
+async def test_a_body_nested_too_deep_is_400_and_stores_nothing(
+    hub: Hub, hub_client: TestClient, expect_error
+) -> None:
+    deep: dict = {}
+    for _ in range(MAX_DEPTH - 1):
+        deep = {"a": deep}  # with the body's own object: one level more than allowed
+    response = await hub_client.post(
+        "/api/states/sensor.x", json={"state": "on", "attributes": deep}
+    )
+    error = await expect_error(response, 400, "invalid_json")
+    assert error["message"] == f"The request body nests deeper than {MAX_DEPTH} levels"
+    assert hub.states.get("sensor.x") is None
+    await still_up(hub, hub_client)
+
+    response = await hub_client.post(
+        "/api/states/sensor.x", json={"state": "on", "attributes": deep["a"]}
+    )
+    assert response.status == 201  # as deep as allowed
 
 
 async def test_an_oversize_body_is_413(hub: Hub, hub_client: TestClient, expect_error) -> None:

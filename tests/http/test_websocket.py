@@ -1,13 +1,14 @@
 """/api/websocket: the auth handshake, then commands with ids."""
 
 import asyncio
+import logging
 from typing import Any
 
 import aiohttp
 import orjson
 import pytest
 import voluptuous as vol
-from aiohttp import WSCloseCode, WSMsgType
+from aiohttp import ClientWebSocketResponse, WSCloseCode, WSMsgType
 from aiohttp.test_utils import TestClient
 
 from linli.http.api import websocket
@@ -17,15 +18,18 @@ from linli.services import ServiceCall
 from linli.testing.plugin import HubFactory, WebSocketClient
 
 
-async def _handshake(client: TestClient, token: str) -> tuple[Any, dict[str, Any]]:
-    ws = await client.ws_connect("/api/websocket")
+async def _handshake(
+    client: TestClient, token: str, **options: Any
+) -> tuple[ClientWebSocketResponse, dict[str, Any]]:
+    ws = await client.ws_connect("/api/websocket", **options)
     assert await ws.receive_json(timeout=5) == {"type": "auth_required"}
     await ws.send_json({"type": "auth", "access_token": token})
     return ws, await ws.receive_json(timeout=5)
 
 
 async def test_handshake_with_a_token(hub: Hub, hub_client_no_auth: TestClient) -> None:
-    _, token = hub.http.tokens.create("门禁脚本", "operator-1", "long_lived")
+    operator = hub.users.create("wuye", "operator")
+    _, token = hub.http.tokens.create("门禁脚本", operator.id, "long_lived")
     ws, answer = await _handshake(hub_client_no_auth, token)
     assert answer == {"type": "auth_ok"}
     await ws.close()
@@ -37,6 +41,10 @@ async def test_a_bad_token_closes_the_connection(hub_client_no_auth: TestClient)
     assert answer["message"]
     assert (await ws.receive(timeout=5)).type in (WSMsgType.CLOSE, WSMsgType.CLOSED)
     assert ws.closed
+
+
+def _admin_token(hub: Hub) -> str:
+    return (hub.config.config_dir / ADMIN_TOKEN_FILE).read_text(encoding="utf-8").strip()
 
 
 async def test_the_rest_api_still_needs_a_token(hub_client_no_auth: TestClient) -> None:
@@ -258,12 +266,132 @@ async def test_bad_messages_keep_the_connection_up(hub_ws_client: WebSocketClien
     assert await hub_ws_client.receive_json() == {"id": msg_id, "type": "pong"}
 
 
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        ("[1, 2]", "A message must be a JSON object"),
+        ('"ping"', "A message must be a JSON object"),
+        ('{"id": "9", "type": "ping"}', "A message needs an integer 'id'"),
+        ('{"id": true, "type": "ping"}', "A message needs an integer 'id'"),
+        ('{"id": 9.5, "type": "ping"}', "A message needs an integer 'id'"),
+        (b'{"id": 9, "type": "ping"}', "Send JSON as text"),
+    ],
+)
+async def test_a_message_that_is_not_a_command_gets_an_error(
+    hub_ws_client: WebSocketClient, frame: str | bytes, message: str
+) -> None:
+    if isinstance(frame, bytes):
+        await hub_ws_client.ws.send_bytes(frame)
+    else:
+        await hub_ws_client.ws.send_str(frame)
+    assert await hub_ws_client.receive_json() == {
+        "id": None,
+        "type": "result",
+        "success": False,
+        "error": {"code": "invalid_format", "message": message},
+    }
+    msg_id = await hub_ws_client.send_json_auto_id({"type": "ping"})
+    assert await hub_ws_client.receive_json() == {"id": msg_id, "type": "pong"}
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        ({"type": "unsubscribe_events"}, "Field 'subscription' is required"),
+        ({"type": "unsubscribe_events", "subscription": "1"},
+         "Field 'subscription' must be an integer, got a string"),
+        ({"type": "unsubscribe_events", "subscription": True},
+         "Field 'subscription' must be an integer, got a boolean"),
+        ({"type": "subscribe_events", "event_type": 3},
+         "Field 'event_type' must be a string, got a number"),
+        ({"type": "subscribe_entities", "entity_ids": "light.hall"},
+         "Field 'entity_ids' must be an array, got a string"),
+        ({"type": "call_service", "domain": "gate", "service": "open", "service_data": []},
+         "Field 'service_data' must be an object, got an array"),
+        ({"type": "call_service", "domain": "gate", "service": "open", "return_response": 1},
+         "Field 'return_response' must be a boolean, got a number"),
+    ],
+)  # fmt: skip
+async def test_bad_fields_are_named_as_the_rest_api_names_them(
+    hub_ws_client: WebSocketClient, command: dict[str, Any], message: str
+) -> None:
+    msg_id = await hub_ws_client.send_json_auto_id(command)
+    assert await hub_ws_client.receive_json() == {
+        "id": msg_id,
+        "type": "result",
+        "success": False,
+        "error": {"code": "invalid_format", "message": message},
+    }
+
+
+async def test_the_server_answers_pings(hub: Hub, hub_client_no_auth: TestClient) -> None:
+    ws = await hub_client_no_auth.ws_connect("/api/websocket", autoping=False)
+    assert await ws.receive_json(timeout=5) == {"type": "auth_required"}
+    await ws.ping(b"before auth")
+    message = await ws.receive(timeout=5)
+    assert (message.type, message.data) == (WSMsgType.PONG, b"before auth")
+    await ws.send_json({"type": "auth", "access_token": _admin_token(hub)})
+    assert await ws.receive_json(timeout=5) == {"type": "auth_ok"}
+    await ws.ping(b"after auth")
+    message = await ws.receive(timeout=5)
+    assert (message.type, message.data) == (WSMsgType.PONG, b"after auth")
+    await ws.close()
+
+
+async def test_a_client_that_answers_pings_stays_connected(
+    hub: Hub, hub_client_no_auth: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(websocket, "HEARTBEAT", 0.2)
+    ws, answer = await _handshake(hub_client_no_auth, _admin_token(hub), autoping=False)
+    assert answer == {"type": "auth_ok"}
+    loop = asyncio.get_running_loop()
+    pings, end = 0, loop.time() + 0.7
+    while (left := end - loop.time()) > 0:
+        try:
+            message = await ws.receive(timeout=left)
+        except TimeoutError:
+            break
+        assert message.type is WSMsgType.PING
+        pings += 1
+        await ws.pong(message.data)
+    assert pings >= 2
+    await ws.send_json({"id": 1, "type": "ping"})
+    assert await ws.receive_json(timeout=5) == {"id": 1, "type": "pong"}
+    await ws.close()
+
+
+async def test_a_client_that_stops_answering_pings_is_closed(
+    hub: Hub,
+    hub_client_no_auth: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger=websocket.__name__)
+    monkeypatch.setattr(websocket, "HEARTBEAT", 0.2)
+    before = hub.bus.listener_counts()
+    ws, answer = await _handshake(hub_client_no_auth, _admin_token(hub), autoping=False)
+    assert answer == {"type": "auth_ok"}
+    await ws.send_json({"id": 1, "type": "subscribe_entities"})
+    assert (await ws.receive_json(timeout=5))["success"] is True
+    await ws.receive_json(timeout=5)  # the entities there are
+    assert hub.bus.listener_counts() != before
+
+    assert (await ws.receive(timeout=5)).type is WSMsgType.PING  # and no pong goes back
+    message = await ws.receive(timeout=5)
+    assert (message.type, message.data) == (WSMsgType.CLOSE, WSCloseCode.GOING_AWAY)
+    assert "did not answer a ping" in caplog.text
+    for _ in range(100):
+        if hub.bus.listener_counts() == before:
+            break
+        await asyncio.sleep(0.01)
+    assert hub.bus.listener_counts() == before
+
+
 async def test_closing_the_client_removes_its_listeners(
     hub: Hub, hub_client_no_auth: TestClient
 ) -> None:
     before = hub.bus.listener_counts()
-    token = (hub.config.config_dir / ADMIN_TOKEN_FILE).read_text(encoding="utf-8").strip()
-    ws, answer = await _handshake(hub_client_no_auth, token)
+    ws, answer = await _handshake(hub_client_no_auth, _admin_token(hub))
     assert answer == {"type": "auth_ok"}
     await ws.send_json({"id": 1, "type": "subscribe_events", "event_type": "gate_opened"})
     await ws.send_json({"id": 2, "type": "subscribe_entities"})
@@ -281,8 +409,7 @@ async def test_closing_the_client_removes_its_listeners(
 async def test_stopping_the_server_closes_connections(
     hub_client_no_auth: TestClient, hub: Hub
 ) -> None:
-    token = (hub.config.config_dir / ADMIN_TOKEN_FILE).read_text(encoding="utf-8").strip()
-    ws, _ = await _handshake(hub_client_no_auth, token)
+    ws, _ = await _handshake(hub_client_no_auth, _admin_token(hub))
     await hub_client_no_auth.close()
     assert ws.closed
 
@@ -290,7 +417,7 @@ async def test_stopping_the_server_closes_connections(
 async def test_the_hub_stopping_closes_connections(hub_factory: HubFactory) -> None:
     hub = await hub_factory(http_host="127.0.0.1", http_port=0)
     await hub.http.start()
-    token = (hub.config.config_dir / ADMIN_TOKEN_FILE).read_text(encoding="utf-8").strip()
+    token = _admin_token(hub)
     before = hub.bus.listener_counts()
     async with aiohttp.ClientSession() as session:
         ws = await session.ws_connect(f"http://127.0.0.1:{hub.http.port}/api/websocket")

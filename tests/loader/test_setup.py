@@ -26,15 +26,15 @@ failed = IntegrationState.failed
 
 
 async def test_dependencies_are_set_up_first(integration: Integration, hub: Hub) -> None:
-    integration("mqtt", RECORDING)
-    integration("ev_charger", RECORDING, dependencies=["mqtt", "billing"])
-    integration("billing", RECORDING, dependencies=["mqtt"])
+    integration("broker", RECORDING)
+    integration("ev_charger", RECORDING, dependencies=["broker", "billing"])
+    integration("billing", RECORDING, dependencies=["broker"])
 
     states = await hub.integrations.setup(["ev_charger"])
 
-    assert states == {"ev_charger": loaded, "mqtt": loaded, "billing": loaded}
-    assert hub.data["set_up"] == ["mqtt", "billing", "ev_charger"]
-    assert hub.integrations.loaded == {"mqtt", "billing", "ev_charger"}
+    assert states == {"ev_charger": loaded, "broker": loaded, "billing": loaded}
+    assert hub.data["set_up"] == ["broker", "billing", "ev_charger"]
+    assert hub.integrations.loaded == {"broker", "billing", "ev_charger"}
 
 
 async def test_after_dependencies_wait_only_when_set_up_too(
@@ -81,11 +81,11 @@ async def test_dependency_cycle_is_refused_naming_it(integration: Integration, h
 
 
 async def test_missing_dependency_is_named(integration: Integration, hub: Hub) -> None:
-    integration("ev_charger", RECORDING, dependencies=["mqtt"])
+    integration("ev_charger", RECORDING, dependencies=["broker"])
 
     assert await hub.integrations.setup(["ev_charger"]) == {"ev_charger": failed}
     assert hub.integrations.failures == {
-        "ev_charger": "ev_charger depends on mqtt, which is not installed"
+        "ev_charger": "ev_charger depends on broker, which is not installed"
     }
 
 
@@ -157,8 +157,8 @@ async def test_failing_setups_are_contained(
 
 
 async def test_dependents_of_a_failed_integration_fail(integration: Integration, hub: Hub) -> None:
-    integration("mqtt", "async def async_setup(hub, config):\n    return False\n")
-    integration("ev_charger", RECORDING, dependencies=["mqtt"])
+    integration("broker", "async def async_setup(hub, config):\n    return False\n")
+    integration("ev_charger", RECORDING, dependencies=["broker"])
     integration("ev_billing", RECORDING, dependencies=["ev_charger"])
     integration("smoke_alarm", RECORDING)
 
@@ -168,9 +168,9 @@ async def test_dependents_of_a_failed_integration_fail(integration: Integration,
         "ev_billing": failed,
         "smoke_alarm": loaded,
         "ev_charger": failed,
-        "mqtt": failed,
+        "broker": failed,
     }
-    assert hub.integrations.failures["ev_charger"] == "dependency mqtt failed"
+    assert hub.integrations.failures["ev_charger"] == "dependency broker failed"
     assert hub.integrations.failures["ev_billing"] == "dependency ev_charger failed"
     assert hub.data["set_up"] == ["smoke_alarm"]
 
@@ -199,16 +199,16 @@ async def test_independent_setups_run_concurrently(integration: Integration, hub
 
 
 async def test_concurrent_setup_calls_share_one_setup(integration: Integration, hub: Hub) -> None:
-    integration("mqtt", RECORDING)
-    integration("ev_charger", RECORDING, dependencies=["mqtt"])
-    integration("parcel_lockers", RECORDING, dependencies=["mqtt"])
+    integration("broker", RECORDING)
+    integration("ev_charger", RECORDING, dependencies=["broker"])
+    integration("parcel_lockers", RECORDING, dependencies=["broker"])
 
     await asyncio.gather(
         hub.integrations.setup(["ev_charger"]), hub.integrations.setup(["parcel_lockers"])
     )
 
-    assert hub.data["set_up"].count("mqtt") == 1
-    assert hub.integrations.loaded == {"mqtt", "ev_charger", "parcel_lockers"}
+    assert hub.data["set_up"].count("broker") == 1
+    assert hub.integrations.loaded == {"broker", "ev_charger", "parcel_lockers"}
 
 
 async def test_failed_integration_is_tried_again(integration: Integration, hub: Hub) -> None:
@@ -227,7 +227,7 @@ async def test_failed_integration_is_tried_again(integration: Integration, hub: 
 
 
 async def test_unload(integration: Integration, hub: Hub) -> None:
-    integration("mqtt", RECORDING)
+    integration("broker", RECORDING)
     integration(
         "ev_charger",
         RECORDING
@@ -236,18 +236,19 @@ async def test_unload(integration: Integration, hub: Hub) -> None:
         hub.data["unloaded"] = True
         return True
 """,
-        dependencies=["mqtt"],
+        dependencies=["broker"],
     )
     await hub.integrations.setup(["ev_charger"])
 
-    with pytest.raises(IntegrationError, match="mqtt cannot be unloaded: ev_charger depend on it"):
-        await hub.integrations.unload("mqtt")
+    expected = "broker cannot be unloaded: ev_charger depend on it"
+    with pytest.raises(IntegrationError, match=expected):
+        await hub.integrations.unload("broker")
     assert await hub.integrations.unload("ev_charger") is True
     assert hub.data["unloaded"] is True
     assert hub.integrations.state("ev_charger") is IntegrationState.not_loaded
-    assert await hub.integrations.unload("mqtt") is True
-    with pytest.raises(IntegrationError, match="mqtt cannot be unloaded: it is not_loaded"):
-        await hub.integrations.unload("mqtt")
+    assert await hub.integrations.unload("broker") is True
+    with pytest.raises(IntegrationError, match="broker cannot be unloaded: it is not_loaded"):
+        await hub.integrations.unload("broker")
 
 
 async def test_failing_unload_is_recorded(integration: Integration, hub: Hub) -> None:

@@ -6,6 +6,7 @@ import logging
 import pytest
 import sqlalchemy as sa
 
+from linli.config import RecorderConfig
 from linli.context import Context
 from linli.hub import Hub
 from linli.recorder.recorder import EVENT_RECORDER_BACKLOG
@@ -67,6 +68,34 @@ async def test_excluded_event_types_are_not_recorded(hub: Hub, count_rows) -> No
     before = await count_rows(hub, events)
     hub.services.register("test", "noop", lambda call: None)  # fires service_registered
     assert await count_rows(hub, events) == before
+
+
+async def test_recorder_settings_exclude_events_and_entities(
+    hub_factory: HubFactory, count_rows
+) -> None:
+    settings = RecorderConfig(
+        exclude_event_types=("doorbell_pressed",), exclude_entities=("sensor.noisy",)
+    )
+    hub = await hub_factory(recorder=settings)
+    events_before, states_before = await count_rows(hub, events), await count_rows(hub, states)
+    hub.bus.fire("doorbell_pressed", {"unit": "3-1-502"})
+    hub.bus.fire("parcel_delivered", {"unit": "3-1-502"})
+    hub.states.set("sensor.noisy", "1")
+    hub.states.set("sensor.quiet", "1")
+    assert await count_rows(hub, states) == states_before + 1  # sensor.quiet's
+    assert await count_rows(hub, events) == events_before + 1  # parcel_delivered
+
+
+async def test_one_unwritable_event_loses_only_itself(db_hub: Hub, count_rows) -> None:
+    deep: dict = {}
+    for _ in range(300):  # deeper than JSON can be written
+        deep = {"a": deep}
+    before = await count_rows(db_hub, events)
+    db_hub.bus.fire("doorbell_pressed", {"unit": "3-1-502"})
+    db_hub.bus.fire("deep_event", deep)
+    db_hub.bus.fire("parcel_delivered", {"unit": "3-1-502"})
+    assert await count_rows(db_hub, events) == before + 2
+    assert db_hub.recorder.writer.dropped == 1
 
 
 async def test_a_backlog_over_the_bound_is_reported_and_kept(

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from linli.commands.integrations import COLUMNS
 from linli.config import CONFIG_FILE
 from linli.plugins import create_plugin_manager
 from linli.testing.plugin import HubFactory
 from linli.testing.processes import run_linli as linli
-from linli.toolkit.commands import COLUMNS
 
 pytestmark = pytest.mark.slow  # every test here starts a process
 

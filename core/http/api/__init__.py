@@ -2,14 +2,36 @@
 
 from aiohttp import web
 
-from . import config, events, info, registry, services, states, websocket
+from . import (
+    alarms,
+    auth,
+    community,
+    config,
+    events,
+    history,
+    info,
+    openapi,
+    privacy,
+    proposals,
+    registry,
+    services,
+    states,
+    websocket,
+)
 
 ROUTES: tuple[web.RouteTableDef, ...] = (
     info.routes,
+    openapi.routes,
     states.routes,
     services.routes,
     events.routes,
     config.routes,
     registry.routes,
+    history.routes,
+    community.routes,
+    proposals.routes,
+    privacy.routes,
+    alarms.routes,
     websocket.routes,
+    auth.routes,
 )

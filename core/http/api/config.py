@@ -2,21 +2,23 @@
 
 Config flows (``/api/config/flows``) make entries; options flows
 (``/api/config/options/flows``, handler = an entry id) change an entry's options. A flow
-belongs to the user whose token started it.
+belongs to the user whose token started it. A household sees its own entries and adds its
+own devices (the entry is for its household); its household admin manages them; operators
+the community's; admins all (:mod:`linli.auth.permissions`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
+from ...auth.permissions import Action
 from ...config_entries import ConfigEntry
 from ...config_entries.manager import UnknownEntry
 from ...exceptions import ConfigEntryError, InvalidFlowInput, UnknownFlow, UnknownHandler
-from ...flows.handler import FlowContext, FlowResult, FlowResultType
-from ...flows.manager import FlowManager
+from ...flows.handler import FlowResult, FlowResultType
+from .. import access
 from ..view import (
     ApiError,
     caller,
@@ -29,9 +31,7 @@ from ..view import (
     read_json,
     read_object,
 )
-
-if TYPE_CHECKING:
-    from ...hub import Hub
+from .flow_kinds import FLOW_KINDS, FlowKind
 
 routes = web.RouteTableDef()
 
@@ -57,17 +57,24 @@ def entry_json(entry: ConfigEntry) -> dict[str, Any]:
 
 
 def _entry(request: web.Request) -> ConfigEntry:
-    try:
-        return hub_of(request).config_entries.require(request.match_info["entry_id"])
-    except UnknownEntry as error:
-        raise not_found(str(error)) from None
+    """The path's entry, if the caller may manage it (else a 404 or a 403)."""
+    entry_id = request.match_info["entry_id"]
+    entry = hub_of(request).config_entries.get(entry_id)
+    if entry is None:
+        raise not_found(str(UnknownEntry(entry_id)))
+    access.require(request, Action.manage_devices, entry)
+    return entry
 
 
 @routes.get("/api/config/entries")
 async def list_entries(request: web.Request) -> web.Response:
-    """Every config entry, oldest first; ``?domain=`` for one integration's."""
+    """The config entries the caller may see, oldest first; ``?domain=`` for one
+    integration's."""
+    who = access.who(request)
     entries = hub_of(request).config_entries.entries(request.query.get("domain"))
-    return json_response([entry_json(entry) for entry in entries])
+    return json_response(
+        [entry_json(entry) for entry in entries if who.may(Action.read_config_entries, entry)]
+    )
 
 
 @routes.post("/api/config/entries/{entry_id}/reload")
@@ -99,27 +106,21 @@ def flow_json(result: FlowResult) -> dict[str, Any]:
     return data
 
 
-def _flow_routes(
-    path: str,
-    manager_of: Callable[[Hub], FlowManager],
-    exists: Callable[[Hub, str], bool],
-    handler_is: str,
-) -> None:
-    """Routes to start (``POST path``), continue and abort (``path/{flow_id}``) flows.
-
-    ``exists(hub, handler)`` tells whether the thing a handler key names is there at all.
-    """
+def _flow_routes(kind: FlowKind) -> None:
+    """Routes to start (``POST path``), continue and abort (``path/{flow_id}``) flows."""
+    path, manager_of = kind.path, kind.manager_of
 
     @routes.post(path)
     async def start_flow(request: web.Request) -> web.Response:
+        """Start a flow: ``{"handler": …, "household_id": …}`` (``household_id``, for a
+        config flow of a device, only if the caller belongs to several households or
+        adds the device for another)."""
         body = await read_object(request, "The flow to start")
         handler = field_of(body, "handler", str, required=True)
-        hub = hub_of(request)
-        if not exists(hub, handler):
-            raise not_found(f"No flow handler {handler!r}: the handler is {handler_is}")
-        context = FlowContext(user_id=caller(request).user_id)
+        household_id = field_of(body, "household_id", str)
+        context = kind.context_for(access.who(request), handler, household_id)
         try:
-            result = await manager_of(hub).init(handler, context=context)
+            result = await manager_of(hub_of(request)).init(handler, context=context)
         except UnknownHandler as error:
             raise not_found(str(error)) from None
         return json_response(flow_json(result))
@@ -152,15 +153,5 @@ def _flow_routes(
         return json_response({"flow_id": flow_id, "aborted": True})
 
 
-_flow_routes(
-    "/api/config/flows",
-    lambda hub: hub.config_entries.flow,
-    lambda hub, domain: hub.integrations.catalog.get(domain) is not None,
-    "the domain of an integration with a config flow",
-)
-_flow_routes(
-    "/api/config/options/flows",
-    lambda hub: hub.config_entries.options,
-    lambda hub, entry_id: hub.config_entries.get(entry_id) is not None,
-    "the id of a config entry whose integration has options",
-)
+for kind in FLOW_KINDS:
+    _flow_routes(kind)

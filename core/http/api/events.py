@@ -7,6 +7,7 @@ from typing import Final
 
 from aiohttp import web
 
+from ...auth.permissions import Action
 from ...config_entries.manager import EVENT_CONFIG_ENTRY_UPDATED
 from ...const import (
     EVENT_CALL_SERVICE,
@@ -19,6 +20,7 @@ from ...const import (
 from ...registry.areas import EVENT_AREA_REGISTRY_UPDATED
 from ...registry.devices import EVENT_DEVICE_REGISTRY_UPDATED
 from ...registry.entities import EVENT_ENTITY_REGISTRY_UPDATED
+from .. import access
 from ..view import context_of, hub_of, invalid, json_response, read_object
 
 routes = web.RouteTableDef()
@@ -45,6 +47,8 @@ HUB_EVENTS: Final = frozenset(
 
 @routes.post("/api/events/{event_type}")
 async def fire_event(request: web.Request) -> web.Response:
+    """Operators and admins fire events: their listeners trust what an event says."""
+    access.require(request, Action.fire_event)
     event_type = request.match_info["event_type"]
     if not _EVENT_TYPE.match(event_type):
         raise invalid(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import orjson
 from aiohttp import web
 
+from ...auth.permissions import Action
 from ...const import EVENT_STATE_CHANGED
 from ...events import Event, EventData
 from ...exceptions import ServiceNotFound, ServiceValidationError
 from ...states import State
+from .. import access
 from ..view import (
     context_of,
     hub_of,
@@ -29,6 +31,7 @@ _FALSE = ("0", "false")
 @routes.get("/api/services")
 async def get_services(request: web.Request) -> web.Response:
     """Every service by domain: ``[{"domain": …, "services": {name: {…}}}]``."""
+    access.require(request, Action.read_services)
     return json_response(
         [
             {
@@ -59,11 +62,14 @@ async def call_service(request: web.Request) -> web.Response:
     """Call a service with the body as its data; answer the states it changed.
 
     With ``?return_response`` the answer is ``{"changed_states": […], "service_response":
-    {…}}``.
+    {…}}``. The caller must control every entity and device the call targets (an entity
+    they may not see is a 404); a call without a target is for operators and admins.
     """
     domain, service = request.match_info["domain"], request.match_info["service"]
     return_response = _return_response(request)
     data = await read_object(request, f"The data of service {domain}.{service}")
+    who = access.who(request)
+    who.require_service_targets(data)
     hub = hub_of(request)
     context = context_of(request)
     changed: dict[str, State] = {}
@@ -85,7 +91,8 @@ async def call_service(request: web.Request) -> web.Response:
         raise invalid(str(error), error.field) from None
     finally:
         unsubscribe()
-    states = json_array(state.json for state in changed.values())
+    # What the call changed besides its targets is shown only as far as the caller sees.
+    states = json_array(state.json for state in changed.values() if who.may_see(state.entity_id))
     if not return_response:
         return json_bytes_response(states)
     return json_bytes_response(

@@ -3,7 +3,14 @@
 The server says ``{"type": "auth_required"}``; the client answers ``{"type": "auth",
 "access_token": …}`` and gets ``auth_ok`` (or ``auth_invalid`` and the connection closes).
 Then commands, each with an integer ``id`` larger than the one before; the commands
-themselves are in :mod:`.ws_commands`.
+themselves are in :mod:`.ws_commands`, :mod:`.ws_flows` and :mod:`.ws_alarms`. Whatever a
+client sends that is not a command it may send gets an error result, and the connection
+stays up.
+
+The server pings every :data:`HEARTBEAT` seconds and closes a connection that sends
+nothing back, not even the pong, within half that. The heartbeat runs in the
+connection's own task: aiohttp's ``heartbeat=`` timer is re-armed by the client's answer
+to a close and outlives the connection.
 
 Every message a connection sends goes through its bounded send queue and one writer task:
 listeners on the bus only append bytes, never wait; a client that falls too far behind is
@@ -24,8 +31,8 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from ...context import Context
 from ..view import HUB
-from . import ws_commands
-from .ws_commands import error_message
+from . import ws_alarms, ws_commands, ws_flows
+from .ws_commands import Command, error_message
 
 if TYPE_CHECKING:
     from ...hub import Hub
@@ -37,6 +44,13 @@ WEBSOCKET_PATH: Final = "/api/websocket"
 AUTH_TIMEOUT: Final = 10.0  # seconds a client has to authenticate
 MAX_PENDING: Final = 4096  # messages queued for one client before it is dropped
 MAX_MESSAGE: Final = 1024 * 1024  # bytes in one message from a client
+HEARTBEAT = 30.0  # seconds between pings; a test may make it shorter
+
+COMMANDS: Final[dict[str, Command]] = {
+    **ws_commands.COMMANDS,
+    **ws_flows.COMMANDS,
+    **ws_alarms.COMMANDS,
+}
 
 CONNECTIONS: Final = web.AppKey("websocket_connections", set)
 
@@ -74,6 +88,7 @@ class Connection:
         self._pending: deque[bytes] = deque()
         self._wakeup = asyncio.Event()
         self._dropped = False
+        self._heard = asyncio.Event()  # set by every frame from the client
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def context(self) -> Context:
@@ -121,22 +136,45 @@ class Connection:
             if ws.closed:
                 return
 
+    async def _heartbeat(self) -> None:
+        """Ping every HEARTBEAT seconds; close if the client sends nothing back in time."""
+        ws, interval = self.ws, HEARTBEAT
+        while True:
+            await asyncio.sleep(interval)
+            self._heard.clear()
+            await ws.ping()
+            try:
+                async with asyncio.timeout(interval / 2):
+                    await self._heard.wait()
+            except TimeoutError:
+                _LOGGER.info(
+                    "WebSocket client of %s did not answer a ping; closing its connection",
+                    self.token.name,
+                )
+                # Not drained: a dead client's buffers may never empty.
+                await ws.close(code=WSCloseCode.GOING_AWAY, message=b"No pong", drain=False)
+                return
+
     async def run(self) -> None:
         """Read and answer commands until the client or the server closes."""
-        writer = asyncio.get_running_loop().create_task(self._write(), name="websocket writer")
+        loop = asyncio.get_running_loop()
+        writer = loop.create_task(self._write(), name="websocket writer")
+        heartbeat = loop.create_task(self._heartbeat(), name="websocket heartbeat")
+        ws, heard = self.ws, self._heard
         try:
-            async for msg in self.ws:
-                if msg.type is not WSMsgType.TEXT:
-                    if msg.type is WSMsgType.BINARY:
-                        self.send(error_message(None, "invalid_format", "Send JSON as text"))
-                    continue
-                self.handle(msg.data)
+            async for msg in ws:
+                heard.set()
+                if msg.type is WSMsgType.TEXT:
+                    self.handle(msg.data)
+                elif msg.type is WSMsgType.BINARY:
+                    self.send(error_message(None, "invalid_format", "Send JSON as text"))
+                elif msg.type is WSMsgType.PING:
+                    await ws.pong(msg.data)
         finally:
             self.unsubscribe_all()
-            for task in list(self._tasks):
+            for task in (writer, heartbeat, *self._tasks):
                 task.cancel()
-            writer.cancel()
-            await asyncio.gather(writer, *self._tasks, return_exceptions=True)
+            await asyncio.gather(writer, heartbeat, *self._tasks, return_exceptions=True)
 
     def handle(self, raw: str) -> None:
         try:
@@ -160,7 +198,7 @@ class Connection:
             return
         self.last_id = msg_id
         command = message.get("type")
-        handler = ws_commands.COMMANDS.get(command) if isinstance(command, str) else None
+        handler = COMMANDS.get(command) if isinstance(command, str) else None
         if handler is None:
             self.send(error_message(msg_id, "unknown_command", f"Unknown command {command!r}"))
             return
@@ -176,7 +214,12 @@ class Connection:
 async def _authenticate(request: web.Request, ws: web.WebSocketResponse) -> TokenRecord | None:
     await ws.send_frame(_AUTH_REQUIRED, WSMsgType.TEXT)
     try:
-        msg = await ws.receive(timeout=AUTH_TIMEOUT)
+        async with asyncio.timeout(AUTH_TIMEOUT):
+            msg = await ws.receive()
+            while msg.type in (WSMsgType.PING, WSMsgType.PONG):
+                if msg.type is WSMsgType.PING:
+                    await ws.pong(msg.data)
+                msg = await ws.receive()
     except TimeoutError:
         await _auth_invalid(ws, "No auth message in time")
         return None
@@ -206,8 +249,8 @@ async def _auth_invalid(ws: web.WebSocketResponse, message: str) -> None:
 
 @routes.get(WEBSOCKET_PATH)
 async def websocket(request: web.Request) -> web.WebSocketResponse:
-    ws = web.WebSocketResponse(max_msg_size=MAX_MESSAGE)
-    # No server heartbeat: aiohttp 3.14 re-arms its timer after a close (a leftover timer).
+    # autoping off: the connection answers pings itself and sees the pongs (heartbeat).
+    ws = web.WebSocketResponse(max_msg_size=MAX_MESSAGE, autoping=False)
     await ws.prepare(request)
     sockets: set[web.WebSocketResponse] = request.app[CONNECTIONS]
     sockets.add(ws)

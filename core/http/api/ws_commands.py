@@ -1,25 +1,32 @@
 """The commands of the WebSocket API: ``ping``, ``get_states``, ``subscribe_events``,
-``subscribe_entities``, ``unsubscribe_events`` and ``call_service``.
+``subscribe_entities``, ``unsubscribe_events`` and ``call_service``; the flow commands
+are in :mod:`.ws_flows`.
 
 A command is ``handler(connection, id, message)``; it answers through
-``connection.send(bytes)`` or raises :class:`CommandError`. What callers may see goes
-through :mod:`..access`, as in the REST API.
+``connection.send(bytes)`` or raises :class:`CommandError`. What callers may see and do
+goes through :mod:`..access`, as in the REST API: ``get_states`` and ``subscribe_entities``
+show only the entities the caller may see, and ``subscribe_events`` only their
+``state_changed`` events; other event types are for operators and admins (they carry
+whatever their firer put in them). ``call_service`` needs control of every target.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 
+from ...auth.permissions import Action
 from ...const import EVENT_STATE_CHANGED, MATCH_ALL
 from ...events import Event, EventData
 from ...exceptions import ServiceNotFound, ServiceValidationError
+from ...helpers.event import track_state_change
 from ...states import State
-from ..access import may_see, visible_states
-from ..view import json_array
+from .. import access
+from ..view import ApiError, field_of, json_array
 
 if TYPE_CHECKING:
     from .websocket import Connection
@@ -58,15 +65,26 @@ def result_message(msg_id: int, result: Any = None) -> bytes:
     return result_bytes(msg_id, orjson.dumps(result))
 
 
-def _field(message: dict[str, Any], name: str, kind: type, *, required: bool = False) -> Any:
-    if name not in message:
-        if required:
-            raise CommandError("invalid_format", f"Field '{name}' is required")
-        return None
-    value = message[name]
-    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-        raise CommandError("invalid_format", f"Field '{name}' must be of type {kind.__name__}")
-    return value
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Turn the REST API's errors (a bad field, a permission refused) into the command's
+    error result, with the same code and message."""
+    try:
+        yield
+    except ApiError as error:
+        raise CommandError(error.code, error.message) from None
+
+
+def message_field(message: dict[str, Any], name: str, kind: type, *, required: bool = False) -> Any:
+    """``message[name]`` checked as the REST API checks a body's field (``field_of``), its
+    error an ``invalid_format`` result with the same message."""
+    with refusals():
+        return field_of(message, name, kind, required=required)
+
+
+def caller_of(connection: Connection) -> access.Caller:
+    """The connection's user, as the permission rules see them."""
+    return access.who(connection.request, connection.token)
 
 
 # --- serialising once for every subscriber -------------------------------------------------
@@ -152,21 +170,26 @@ def ping(connection: Connection, msg_id: int, message: dict[str, Any]) -> None:
 
 
 def get_states(connection: Connection, msg_id: int, message: dict[str, Any]) -> None:
-    states = visible_states(connection.request)
+    states = caller_of(connection).visible_states()
     connection.send(result_bytes(msg_id, json_array(state.json for state in states)))
 
 
 def subscribe_events(connection: Connection, msg_id: int, message: dict[str, Any]) -> None:
-    event_type = _field(message, "event_type", str) or MATCH_ALL
+    event_type = message_field(message, "event_type", str) or MATCH_ALL
+    who = caller_of(connection)
+    if event_type != EVENT_STATE_CHANGED:
+        with refusals():
+            who.require(Action.subscribe_events)
     prefix = b'{"id":%d,"type":"event","event":' % msg_id
     send = connection.send
+    may_see = who.may_see
 
     def forward(event: Event) -> None:
         send(prefix + event_json(event) + b"}")
 
     def state_visible(data: EventData) -> bool:
-        # A removed entity has no state to check any more: its removal goes out.
-        return data["new_state"] is None or may_see(connection.request, data["entity_id"])
+        # A removal too goes to whom the hub can still tell may see the entity.
+        return may_see(data["entity_id"])
 
     def visible(data: EventData) -> bool:
         return "new_state" not in data or state_visible(data)
@@ -179,19 +202,21 @@ def subscribe_events(connection: Connection, msg_id: int, message: dict[str, Any
 
 
 def subscribe_entities(connection: Connection, msg_id: int, message: dict[str, Any]) -> None:
-    entity_ids = _field(message, "entity_ids", list)
+    entity_ids = message_field(message, "entity_ids", list)
     if entity_ids is not None and not all(isinstance(item, str) for item in entity_ids):
-        raise CommandError("invalid_format", "Field 'entity_ids' must be a list of strings")
+        raise CommandError("invalid_format", "Field 'entity_ids' must be an array of strings")
     wanted = set(entity_ids) if entity_ids is not None else None
     prefix = b'{"id":%d,"type":"event","event":' % msg_id
     send = connection.send
+    who = caller_of(connection)
+    may_see = who.may_see
     sent: set[str] = set()  # the entities this client was shown
 
     def changed(event: Event) -> None:
         entity_id: str = event.data["entity_id"]
         new: State | None = event.data["new_state"]
         old: State | None = event.data["old_state"]
-        if new is None or not may_see(connection.request, entity_id):
+        if new is None or not may_see(entity_id):
             if entity_id in sent:
                 sent.discard(entity_id)
                 send(prefix + b'{"r":' + _dumps([entity_id]) + b"}}")
@@ -202,21 +227,23 @@ def subscribe_entities(connection: Connection, msg_id: int, message: dict[str, A
             sent.add(entity_id)
             send(prefix + b'{"a":' + _dumps({entity_id: compact_state(new)}) + b"}}")
 
-    event_filter = None if wanted is None else (lambda data: data["entity_id"] in wanted)
-    connection.subscriptions[msg_id] = connection.hub.bus.listen(
-        EVENT_STATE_CHANGED, changed, event_filter
-    )
+    hub = connection.hub
+    if wanted is None:
+        unsubscribe = hub.bus.listen(EVENT_STATE_CHANGED, changed)
+        visible = who.visible_states()
+    else:  # through the entity-id index: one dict lookup per change, not one filter per client
+        unsubscribe = track_state_change(hub, wanted, changed)
+        get = hub.states.get
+        visible = [state for key in wanted if (state := get(key)) is not None and may_see(key)]
+    connection.subscriptions[msg_id] = unsubscribe
     connection.send(result_message(msg_id))
-    initial: dict[str, Any] = {}
-    for state in visible_states(connection.request):
-        if wanted is None or state.entity_id in wanted:
-            initial[state.entity_id] = compact_state(state)
+    initial = {state.entity_id: compact_state(state) for state in visible}
     sent.update(initial)
     send(prefix + b'{"a":' + _dumps(initial) + b"}}")
 
 
 def unsubscribe_events(connection: Connection, msg_id: int, message: dict[str, Any]) -> None:
-    subscription = _field(message, "subscription", int, required=True)
+    subscription = message_field(message, "subscription", int, required=True)
     unsubscribe = connection.subscriptions.pop(subscription, None)
     if unsubscribe is None:
         raise CommandError("not_found", f"No subscription {subscription}")
@@ -225,10 +252,12 @@ def unsubscribe_events(connection: Connection, msg_id: int, message: dict[str, A
 
 
 def call_service(connection: Connection, msg_id: int, message: dict[str, Any]) -> None:
-    domain = _field(message, "domain", str, required=True)
-    service = _field(message, "service", str, required=True)
-    data: Mapping[str, Any] = _field(message, "service_data", dict) or {}
-    return_response = _field(message, "return_response", bool) or False
+    domain = message_field(message, "domain", str, required=True)
+    service = message_field(message, "service", str, required=True)
+    data: Mapping[str, Any] = message_field(message, "service_data", dict) or {}
+    return_response = message_field(message, "return_response", bool) or False
+    with refusals():
+        caller_of(connection).require_service_targets(data)
     context = connection.context()
 
     async def call() -> None:

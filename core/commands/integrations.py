@@ -11,15 +11,15 @@ import argparse
 import json
 import logging
 import sys
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import CONFIG_FILE
 from ..exceptions import LinliError
+from . import Subcommands, add_group, print_table
 
 if TYPE_CHECKING:
-    from .operator import IntegrationListing
+    from ..toolkit.operator import IntegrationListing
 
 # The headings of the table ``linli integration list`` prints.
 COLUMNS = (
@@ -35,14 +35,12 @@ COLUMNS = (
 )
 
 
-def add_integration_commands(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], default_config_dir: Path
-) -> None:
+def add_integration_commands(commands: Subcommands, default_config_dir: Path) -> None:
     """Add ``linli integration`` and its subcommands to the ``linli`` command line."""
-    group = commands.add_parser(
+    subcommands = add_group(
+        commands,
         "integration",
-        help="create, check, install, remove and list integrations",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        summary="create, check, install, remove and list integrations",
         description="Integrations connect the hub to devices and services (wristbands, smoke\n"
         "detectors, lockers, chargers…). Vendors write them as Python packages; operators\n"
         "install them into the hub's Python environment with pip.",
@@ -53,8 +51,6 @@ def add_integration_commands(
         "  linli integration list                            what the hub can load\n"
         "  linli integration uninstall acme_locker           remove it again",
     )
-    group.set_defaults(handler=lambda _args: _usage(group))
-    subcommands = group.add_subparsers(title="commands", dest="subcommand", metavar="COMMAND")
 
     new = subcommands.add_parser(
         "new",
@@ -158,11 +154,6 @@ def _log_briefly() -> None:
     root.setLevel(logging.WARNING)
 
 
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
-
-
 def _fail(error: LinliError) -> int:
     print(error, file=sys.stderr)
     return 1
@@ -177,7 +168,7 @@ def _community(args: argparse.Namespace) -> Path | None:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .scaffold import scaffold
+    from ..toolkit.scaffold import scaffold
 
     try:
         folder = scaffold(args.domain, args.target, name=args.name, vendor=args.vendor)
@@ -194,7 +185,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .check import check_package
+    from ..toolkit.check import check_package
 
     try:
         problems = check_package(args.path)
@@ -211,7 +202,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _install(args: argparse.Namespace) -> int:
-    from .operator import configured_entries, install, summarise
+    from ..toolkit.operator import configured_entries, install, summarise
 
     _log_briefly()
     print(f"Checking and installing {args.spec}…", flush=True)
@@ -233,7 +224,7 @@ def _install(args: argparse.Namespace) -> int:
 
 
 def _uninstall(args: argparse.Namespace) -> int:
-    from .operator import uninstall
+    from ..toolkit.operator import uninstall
 
     _log_briefly()
     try:
@@ -247,7 +238,7 @@ def _uninstall(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from .operator import list_integrations
+    from ..toolkit.operator import list_integrations
 
     # What the catalog logs (broken plugins and manifests) is part of the listing itself.
     logging.disable(logging.ERROR)
@@ -285,7 +276,7 @@ def _print_listing(listing: IntegrationListing) -> None:
         for row in listing.rows
     ]
     if table:
-        _print_table([list(COLUMNS), *table])
+        print_table([list(COLUMNS), *table])
     else:
         print("No integration is available: none is built in or installed.")
     _print_section(
@@ -297,20 +288,6 @@ def _print_listing(listing: IntegrationListing) -> None:
         "Plugins that failed to import:",
         [f"{name}: {cause}" for name, cause in listing.failed_plugins.items()],
     )
-
-
-def _print_table(rows: list[list[str]]) -> None:
-    widths = [max(_width(row[column]) for row in rows) for column in range(len(rows[0]))]
-    for row in rows:
-        cells = [
-            cell + " " * (width - _width(cell)) for cell, width in zip(row, widths, strict=True)
-        ]
-        print("  ".join(cells).rstrip())
-
-
-def _width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _print_section(title: str, lines: list[str]) -> None:

@@ -1,0 +1,1 @@
+"""The community: its units, households and members; later its votes and ratings."""

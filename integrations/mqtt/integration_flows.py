@@ -1,0 +1,76 @@
+"""Integrations that list topic filters under ``mqtt`` in their manifests are offered a
+config flow (source ``mqtt``) when a message arrives on one of those topics, as
+Home Assistant does: ``async_step_mqtt(discovery_info)`` gets the topic and payload.
+
+Each (integration, topic) is offered once while the hub runs; the flow's unique id keeps
+a device that is already configured from being offered again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from linli.config_entries import EntrySource
+from linli.exceptions import UnknownHandler
+from linli.flows import FlowContext, FlowResultType
+
+from .const import DOMAIN
+from .subscriptions import ReceivedMessage, combined
+
+if TYPE_CHECKING:
+    from .models import MqttData
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class IntegrationFlows:
+    """Subscribes to the manifests' topics and starts the flows."""
+
+    def __init__(self, data: MqttData) -> None:
+        self._data = data
+        self._offered: set[tuple[str, str]] = set()
+
+    def start(self) -> Callable[[], None]:
+        """Subscribe to every topic a manifest lists; returns the function that unsubscribes."""
+        stops = []
+        for integration in self._data.hub.integrations.catalog.all():
+            if integration.domain == DOMAIN:
+                continue
+            for topic_filter in integration.manifest.mqtt:
+                stops.append(
+                    self._data.subscriptions.add(topic_filter, self._handler(integration.domain))
+                )
+        return combined(stops)
+
+    def _handler(self, domain: str) -> Callable[[ReceivedMessage], object]:
+        async def received(message: ReceivedMessage) -> None:
+            if (domain, message.topic) in self._offered or not message.payload:
+                return
+            self._offered.add((domain, message.topic))
+            await self._offer(domain, message)
+
+        return received
+
+    async def _offer(self, domain: str, message: ReceivedMessage) -> None:
+        info = {
+            "topic": message.topic,
+            "payload": message.payload,
+            "qos": message.qos,
+            "retain": message.retain,
+            "subscribed_topic": message.subscribed_topic,
+        }
+        context = FlowContext(source=EntrySource.mqtt, discovery_info=info)
+        try:
+            result = await self._data.hub.config_entries.flow.init(domain, context=context)
+        except UnknownHandler as error:
+            _LOGGER.warning("MQTT message on %s for %s, but: %s", message.topic, domain, error)
+            return
+        except Exception:
+            _LOGGER.exception("MQTT discovery flow of %s for %s failed", domain, message.topic)
+            return
+        if result.type is FlowResultType.abort:
+            _LOGGER.debug("%s not offered to %s: %s", message.topic, domain, result.reason)
+        else:
+            _LOGGER.info("%s offered to %s: flow %s", message.topic, domain, result.flow_id)
