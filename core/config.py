@@ -80,7 +80,8 @@ recorder:
 #     url: https://gateway.example.com/linli
 #     secret: a-long-random-secret
 
-# integrations:               # each integration's options, by its domain
+# integrations:               # set up at start, each with its options, by its domain
+#   mqtt: {}                  # no broker given: the hub runs its own on port 1883
 """
 
 _DOMAIN = re.compile(r"^[a-z0-9_]+$")

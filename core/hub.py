@@ -155,8 +155,20 @@ class Hub:
             raise
         self.state = HubState.running
         await self.config_entries.setup_all()
+        await self._setup_configured_integrations()
         self.bus.fire(EVENT_HUB_STARTED, context=Context(origin="hub"))
         _LOGGER.info("Started %s", self.config.name)
+
+    async def _setup_configured_integrations(self) -> None:
+        """Set up the integrations linli.yaml names, entries or not (mqtt with no broker
+        configured starts its own); a device or service integration only once voted in."""
+        domains = []
+        for domain in self.config.integrations:
+            if (refusal := self.governance.refusal(domain)) is not None:
+                _LOGGER.warning("Not setting up %s from linli.yaml: %s", domain, refusal)
+            else:
+                domains.append(domain)
+        await self.integrations.setup(domains)  # each failure is logged and marked
 
     async def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """Announce ``hub_stop``, finish tasks and writes, and close the database.

@@ -164,3 +164,35 @@ async def test_the_gate_holds_across_restarts(
     assert restarted.state is ConfigEntryState.not_loaded
     assert restarted.reason.startswith("Integration courier_locker was voted out")
     assert running(hub) == set()
+
+
+async def test_linli_yaml_sets_up_system_integrations_at_start_and_device_ones_once_voted_in(
+    hub_factory: HubFactory,
+    plugins: PluginManager,
+    integration: Callable[..., str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    setup = "async def async_setup(hub, config):\n    hub.data['{0}'] = config\n    return True\n"
+    integration("intercom", setup.format("intercom"))
+    integration("broker", setup.format("broker"), integration_type="system")
+    configured = {"intercom": {"floors": 33}, "broker": {"port": 1884}}
+
+    hub = await hub_factory(plugins=plugins, votes_required=True, integrations=configured)
+
+    assert hub.data["broker"] == {"port": 1884}
+    assert "intercom" not in hub.data
+    assert hub.integrations.state("intercom") == "not_loaded"
+    assert (
+        "Not setting up intercom from linli.yaml: Integration intercom has not been voted in"
+        in (caplog.text)
+    )
+
+    await vote_in(hub, "intercom", add_owners(hub, ["88.5", "102"]))
+    await hub.stop()
+    hub = await hub_factory(
+        config_dir=hub.config.config_dir,
+        plugins=plugins,
+        votes_required=True,
+        integrations=configured,
+    )
+    assert hub.data["intercom"] == {"floors": 33}

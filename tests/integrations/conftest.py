@@ -25,11 +25,10 @@ def broker_port() -> int:
 
 @pytest.fixture
 async def embedded_hub(hub_factory: HubFactory, plugins: PluginManager, broker_port: int) -> Hub:
-    """A hub with no broker configured: setting mqtt up starts the embedded one."""
+    """A hub whose linli.yaml names mqtt but no broker: at start it runs the embedded one."""
     hub = await hub_factory(
         plugins=plugins, integrations={DOMAIN: {"host": "127.0.0.1", "port": broker_port}}
     )
-    await hub.integrations.setup([DOMAIN])
     await wait_for(lambda: mqtt.is_connected(hub))
     (entry,) = hub.config_entries.entries(DOMAIN)
     assert entry.state is ConfigEntryState.loaded

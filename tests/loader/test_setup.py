@@ -10,6 +10,7 @@ import pytest
 from linli.exceptions import IntegrationError
 from linli.hub import Hub
 from linli.loader.setup import IntegrationState
+from linli.plugins import PluginManager
 from linli.testing.plugin import HubFactory
 
 Integration = Callable[..., str]
@@ -49,8 +50,8 @@ async def test_after_dependencies_wait_only_when_set_up_too(
     assert hub.integrations.state("recorder") is IntegrationState.not_loaded
 
 
-async def test_setup_gets_its_options_from_the_config(
-    integration: Integration, hub_factory: HubFactory, contributing_plugin: object
+async def test_the_hub_sets_up_what_linli_yaml_configures_with_its_options(
+    integration: Integration, hub_factory: HubFactory, plugins: PluginManager
 ) -> None:
     integration(
         "parking",
@@ -60,12 +61,13 @@ async def test_setup_gets_its_options_from_the_config(
             return True
         """,
     )
-    hub = await hub_factory(integrations={"parking": {"spaces": 120}})
-    hub.plugins.register(contributing_plugin)
+    integration("gate", "async def async_setup(hub, config):\n    return False\n")
 
-    await hub.integrations.setup(["parking"])
+    hub = await hub_factory(plugins=plugins, integrations={"parking": {"spaces": 120}, "gate": {}})
 
     assert hub.data["parking"] == {"spaces": 120}
+    assert hub.integrations.state("parking") is loaded
+    assert hub.integrations.failures == {"gate": "setup returned False instead of True"}
 
 
 async def test_dependency_cycle_is_refused_naming_it(integration: Integration, hub: Hub) -> None:
