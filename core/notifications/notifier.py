@@ -14,7 +14,6 @@ from ..registry.base import new_id
 from .delivery import deliver
 from .model import Address, Notification
 from .store import NotificationStore
-from .webhook import WebhookChannel
 
 if TYPE_CHECKING:
     from ..hub import Hub
@@ -35,8 +34,6 @@ class Notifications:
         self.hub = hub
         self._store = NotificationStore(hub.database)
         self._listeners: dict[str, list[PushListener]] = {}
-        webhook = hub.config.alarms.webhook
-        self._webhook = None if webhook is None else WebhookChannel(webhook)
         self._channels: dict[str, NotificationChannel] | None = None
         hub.bus.listen(EVENT_HUB_STOP, self._stop)
 
@@ -100,16 +97,14 @@ class Notifications:
 
     @property
     def channels(self) -> dict[str, NotificationChannel]:
-        """The channels by name: the webhook (when configured) and the plugins' ones,
-        gathered the first time they are needed."""
+        """The channels by name, from the plugins (the built-in one offers the webhook when
+        linli.yaml configures it), gathered the first time they are needed."""
         if self._channels is None:
             self._channels = self._gather_channels()
         return self._channels
 
     def _gather_channels(self) -> dict[str, NotificationChannel]:
         offered: list[tuple[str, object]] = []
-        if self._webhook is not None:
-            offered.append(("linli", self._webhook))
         for answer in self.hub.plugins.call_each("linli_notification_channels", hub=self.hub):
             offered += [(answer.plugin, channel) for channel in answer.value or ()]
         channels: dict[str, NotificationChannel] = {}
@@ -159,5 +154,7 @@ class Notifications:
         return not missing and all(delivered)
 
     async def _stop(self, _event: Event) -> None:
-        if self._webhook is not None:
-            await self._webhook.close()
+        """Let the channels that hold connections (a ``close`` coroutine) close them."""
+        for channel in (self._channels or {}).values():
+            if (close := getattr(channel, "close", None)) is not None:
+                await close()

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from .. import blueprints, integrations
 from ..loader.manifest import MANIFEST_FILE
-from .hookspecs import hookimpl
+from ..notifications.webhook import WebhookChannel
+from .hookspecs import NotificationChannel, hookimpl
+
+if TYPE_CHECKING:
+    from ..hub import Hub
 
 
 def discover_integrations(package: ModuleType) -> list[str]:
@@ -30,3 +35,10 @@ def linli_integrations() -> list[str]:
 def linli_blueprints() -> list[Path]:
     """The blueprints that ship with the hub."""
     return [Path(blueprints.__file__).parent]
+
+
+@hookimpl
+def linli_notification_channels(hub: Hub) -> list[NotificationChannel]:
+    """The webhook channel, when linli.yaml configures one (``alarms: webhook:``)."""
+    settings = hub.config.alarms.webhook
+    return [] if settings is None else [WebhookChannel(settings)]

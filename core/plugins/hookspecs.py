@@ -41,6 +41,9 @@ class NotificationChannel(Protocol):
         Raise an exception when delivery fails, so the alarm ladder can escalate.
         """
 
+    # Optional: ``async def close(self) -> None``, called when the hub stops, for a channel
+    # that keeps connections open (an HTTP session to its gateway).
+
 
 @dataclass(frozen=True, slots=True)
 class FrontendPanel:
