@@ -117,7 +117,7 @@ class Alarms:
         self,
         *,
         states: Collection[AlarmState] = (),
-        household_ids: Collection[str] | None = None,
+        household_ids: Collection[str | None] | None = None,
         severities: Collection[Severity] = (),
     ) -> list[Alarm]:
         """Stored alarms, newest first, filtered (see :meth:`AlarmStore.query`)."""

@@ -44,16 +44,19 @@ class AlarmStore:
         self,
         *,
         states: Collection[AlarmState] = (),
-        household_ids: Collection[str] | None = None,
+        household_ids: Collection[str | None] | None = None,
         severities: Collection[Severity] = (),
     ) -> list[Alarm]:
         """Alarms matching every filter given (an empty one matches all), newest first;
-        ``household_ids`` None: any household or none."""
+        ``household_ids`` None: any household or none; None among them: the community's."""
         query = sa.select(alarms).order_by(alarms.c.raised_at.desc())
         if states:
             query = query.where(alarms.c.state.in_([state.value for state in states]))
         if household_ids is not None:
-            query = query.where(alarms.c.household_id.in_(list(household_ids)))
+            named = alarms.c.household_id.in_([id_ for id_ in household_ids if id_ is not None])
+            if None in household_ids:
+                named = sa.or_(named, alarms.c.household_id.is_(None))
+            query = query.where(named)
         if severities:
             query = query.where(alarms.c.severity.in_([severity.value for severity in severities]))
         rows = await self._database.read(lambda session: session.execute(query).mappings().all())

@@ -140,6 +140,20 @@ class Caller:
             return Scope.cared_for
         return Scope.shared if alarm.household_id is None else Scope.other_household
 
+    def alarm_households(self) -> set[str | None] | None:
+        """The households whose alarms this caller may handle (None among them: the
+        community's own alarms); None: every household's. It narrows a query; each alarm
+        found is still checked with :meth:`may`."""
+        self._current()
+        if allows(self.role, Action.handle_alarms, Scope.other_household):
+            return None
+        members = self.hub.community.members
+        reached: set[str | None] = set(self.households)
+        reached |= {member.household_id for member in map(members.get, self.cares_for) if member}
+        if allows(self.role, Action.handle_alarms, Scope.shared):
+            reached.add(None)
+        return reached
+
     def may(self, action: Action, target: Target = None) -> bool:
         """Whether this caller may do ``action`` on ``target`` (None: the community)."""
         if action is Action.read_state and isinstance(target, str):

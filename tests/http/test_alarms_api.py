@@ -107,6 +107,9 @@ async def test_each_sees_the_alarms_that_are_theirs(street: Street) -> None:
         smoke.id
     ]
     assert await ids(await street.get("guard", "/api/alarms", limit="1")) == [garage.id]
+    assert (
+        await ids(await street.get("neighbour", "/api/alarms", household_id=street.zhang.id)) == []
+    )
 
     answer = await street.get("son", f"/api/alarms/{sos.id}")
     body = await answer.json()
