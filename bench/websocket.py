@@ -24,8 +24,6 @@ import gc
 import json
 import os
 import random
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +31,16 @@ from array import array
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from processes import (
+    Child,
+    GcPauses,
+    busy_seconds,
+    command,
+    emit,
+    quantile,
+    raise_file_limit,
+)
 
 TICK = 0.01  # seconds between two slices of writes in the hub
 GRACE = 5.0  # seconds after the last write that clients wait for changes still on the way
@@ -94,32 +102,6 @@ class Spec:
         return sum(rounds + (positions[entity_id] < rest) for entity_id in wanted)
 
 
-def _raise_file_limit() -> None:
-    """Room for a socket per client (the soft limit is often 1,024)."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = 65_536 if hard == resource.RLIM_INFINITY else hard
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-
-
-def _emit(message: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(message) + "\n")
-    sys.stdout.flush()
-
-
-async def _command() -> dict[str, Any]:
-    line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    if not line:
-        raise SystemExit("the benchmark's main process went away")
-    return json.loads(line)
-
-
-def _quantile(ordered: list[float] | array, fraction: float) -> float:
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
 # --- the hub process -------------------------------------------------------------------------
 
 
@@ -158,8 +140,8 @@ async def hub_process(
             if gc_freeze:  # as `linli run` does once the hub has started
                 freeze_startup_objects()
             token = hub.http.tokens.admin_token_path.read_text().strip()
-            _emit({"ready": True, "token": token})
-            start = (await _command())["start"]
+            emit({"ready": True, "token": token})
+            start = (await command())["start"]
             profiler = None
             if profile:
                 import cProfile
@@ -178,33 +160,10 @@ async def hub_process(
                 pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(30)
             if recorder:
                 result["recorder_backlog_at_end"] = hub.recorder.backlog
-            _emit(result)
-            await _command()  # stop
+            emit(result)
+            await command()  # stop
         finally:
             await hub.stop()
-
-
-class GcPauses:
-    """The garbage collector's pauses in the hub process, by generation."""
-
-    def __init__(self) -> None:
-        self.started = 0.0
-        self.pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
-
-    def __call__(self, phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            self.started = time.perf_counter()
-        else:
-            self.pauses[info["generation"]].append(time.perf_counter() - self.started)
-
-    def summary(self) -> dict[str, Any]:
-        every = [pause for pauses in self.pauses.values() for pause in pauses]
-        return {
-            "gc_total_ms": round(sum(every) * 1000, 1),
-            "gc_max_pause_ms": round(max(every, default=0.0) * 1000, 1),
-            "gc_full_collections": len(self.pauses[2]),
-            "gc_full_max_ms": round(max(self.pauses[2], default=0.0) * 1000, 1),
-        }
 
 
 async def _paced_writes(
@@ -232,7 +191,7 @@ async def _paced_writes(
     return {
         "writes": done,
         "last_write": last_write,
-        "write_lag_p99_ms": round(_quantile(ordered, 0.99) * 1000, 1),
+        "write_lag_p99_ms": round(quantile(ordered, 0.99) * 1000, 1),
         "write_lag_max_ms": round(ordered[-1] * 1000, 1),
     }
 
@@ -352,8 +311,8 @@ async def client_process(
 ) -> None:
     import aiohttp
 
-    _raise_file_limit()
-    token = (await _command())["token"]
+    raise_file_limit()
+    token = (await command())["token"]
     clients = Clients(spec, port, first, last, compress)
     connector = aiohttp.TCPConnector(limit=0)
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=30)
@@ -361,16 +320,16 @@ async def client_process(
         started = time.perf_counter()
         tasks = clients.connect(session, token)
         await asyncio.wait_for(clients.all_ready.wait(), 120)
-        _emit(
+        emit(
             {
                 "setup_seconds": round(time.perf_counter() - started, 2),
                 "failed": len(clients.failed),
                 "first_failure": next(iter(clients.failed.values()), None),
             }
         )
-        await _command()  # start: from here on only changes of the run arrive
+        await command()  # start: from here on only changes of the run arrive
         watcher = asyncio.create_task(clients.watch_loop())
-        finished = await _command()  # the hub's writes and the time of its last one
+        finished = await command()  # the hub's writes and the time of its last one
         positions = {entity_id: index for index, entity_id in enumerate(spec.entity_ids())}
         expected = {
             number: spec.expected(number, finished["writes"], positions)
@@ -401,7 +360,7 @@ async def client_process(
     with open(result_file + ".write", "wb") as file:
         clients.from_write.tofile(file)
     lags = sorted(clients.lags)
-    _emit(
+    emit(
         {
             "expected": sum(expected.values()),
             "received": sum(counted.values()),
@@ -409,7 +368,7 @@ async def client_process(
             "missing_dropped": lost_dropped,
             "dropped": clients.dropped,
             "failed": clients.failed,
-            "loop_lag_p99_ms": round(_quantile(lags, 0.99) * 1000, 1),
+            "loop_lag_p99_ms": round(quantile(lags, 0.99) * 1000, 1),
             "loop_lag_max_ms": round((lags[-1] if lags else float("nan")) * 1000, 1),
         }
     )
@@ -428,54 +387,6 @@ async def _next(ws: Any, backlog: list[dict[str, Any]]) -> dict[str, Any]:
 # --- the main process ------------------------------------------------------------------------
 
 
-class Child:
-    """A child process of this script, spoken to in JSON lines over its stdin and stdout."""
-
-    def __init__(self, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, os.path.abspath(__file__), *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-
-    def send(self, message: dict[str, Any]) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps(message) + "\n")
-        self.process.stdin.flush()
-
-    def receive(self) -> dict[str, Any]:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line:
-            code = self.process.wait()
-            raise RuntimeError(f"benchmark process {self.process.args[2:4]} ended ({code})")
-        return json.loads(line)
-
-    def cpu_seconds(self) -> dict[str, float]:
-        """CPU seconds of the whole process and of its main thread."""
-        import psutil
-
-        process = psutil.Process(self.process.pid)
-        times = process.cpu_times()
-        main = sum(
-            thread.user_time + thread.system_time
-            for thread in process.threads()
-            if thread.id == self.process.pid
-        )
-        return {"process": times.user + times.system, "main": main}
-
-    def rss_mb(self) -> float:
-        import psutil
-
-        return psutil.Process(self.process.pid).memory_info().rss / 2**20
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-
-
 def run(spec: Spec, options: argparse.Namespace) -> dict[str, Any]:
     from linli.testing.processes import free_port
 
@@ -483,6 +394,7 @@ def run(spec: Spec, options: argparse.Namespace) -> dict[str, Any]:
     spec_json = json.dumps(asdict(spec))
     hub_args = ["--role", "hub", "--spec", spec_json, "--port", str(port)]
     hub = Child(
+        __file__,
         *hub_args,
         *(["--no-recorder"] if options.no_recorder else []),
         *(["--profile"] if options.profile else []),
@@ -504,7 +416,7 @@ def run(spec: Spec, options: argparse.Namespace) -> dict[str, Any]:
             args += ["--result-file", result_file]
             if options.no_compress:
                 args.append("--no-compress")
-            group = Child(*args)
+            group = Child(__file__, *args)
             children.append(group)
             group.send({"token": token})
             groups.append((group, result_file))
@@ -519,9 +431,9 @@ def run(spec: Spec, options: argparse.Namespace) -> dict[str, Any]:
         for group, _ in groups:
             group.send({"start": start})
         time.sleep(max(0.0, start - time.time()))
-        cpu_before = [child.cpu_seconds() for child in children], _busy_seconds()
+        cpu_before = [child.cpu_seconds() for child in children], busy_seconds()
         written = hub.receive()
-        cpu_after = [child.cpu_seconds() for child in children], _busy_seconds()
+        cpu_after = [child.cpu_seconds() for child in children], busy_seconds()
         written["hub_rss_mb"] = round(hub.rss_mb())
         for group, _ in groups:
             group.send(written)
@@ -554,19 +466,6 @@ def run(spec: Spec, options: argparse.Namespace) -> dict[str, Any]:
     )
 
 
-def _busy_seconds() -> dict[str, float]:
-    """CPU seconds of the whole machine (all cores): busy in processes (user and system),
-    in interrupts (loopback networking runs partly there), and stolen by the hypervisor."""
-    import psutil
-
-    times = psutil.cpu_times()
-    return {
-        "processes": times.user + times.nice + times.system,
-        "interrupts": getattr(times, "irq", 0.0) + getattr(times, "softirq", 0.0),
-        "stolen": getattr(times, "steal", 0.0),
-    }
-
-
 def _summary(
     spec: Spec,
     options: argparse.Namespace,
@@ -593,7 +492,7 @@ def _summary(
     cores = os.cpu_count() or 1
     machine_bound = hub_cpu["process"] + sum(client_cpu) + sum(others.values()) >= 95 * cores
     achieved = written["writes"] / window
-    p99 = _quantile(ordered, 0.99)
+    p99 = quantile(ordered, 0.99)
     # A hub that writes late shows it in the latency: each is taken from when it was due.
     passed = p99 < GOAL_P99 and failed == 0 and dropped == 0 and missing == 0
     bottleneck = [
@@ -607,7 +506,7 @@ def _summary(
     ]
 
     def ms(values: list[float], fraction: float) -> float:
-        return round(_quantile(values, fraction) * 1000, 1)
+        return round(quantile(values, fraction) * 1000, 1)
 
     return {
         "python": sys.version.split()[0],
@@ -791,7 +690,7 @@ def main() -> None:
     if options.role is not None:
         spec = Spec(**json.loads(options.spec))
         if options.role == "hub":
-            _raise_file_limit()
+            raise_file_limit()
             asyncio.run(
                 hub_process(
                     spec, options.port, not options.no_recorder, options.profile, options.gc_freeze

@@ -63,6 +63,17 @@ async def test_sqlite_runs_in_wal_mode(hub: Hub) -> None:
     assert await hub.database.read(journal_mode) == "wal"
 
 
+async def test_a_sqlite_writer_waits_a_minute_for_the_other_writer(hub: Hub) -> None:
+    """The recorder's thread and the database worker both write; under load a recorder
+    commit can hold SQLite for longer than sqlite3's default 5 s (seen in bench/mqtt.py:
+    a config entry lost to "database is locked"). The other writer waits instead."""
+
+    def busy_timeout(session: Session) -> int:
+        return session.execute(sa.text("PRAGMA busy_timeout")).scalar_one()
+
+    assert await hub.database.read(busy_timeout) == 60_000
+
+
 async def test_closed_database_refuses_work_with_a_reason() -> None:
     database = Database("sqlite://")
     with pytest.raises(DatabaseError, match="not open: cannot save device 1"):

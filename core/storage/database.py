@@ -32,6 +32,7 @@ T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 CONNECT_TIMEOUT = 10  # seconds
+SQLITE_BUSY_TIMEOUT = 60.0  # seconds a SQLite writer waits for another's transaction
 
 
 def default_url(config_dir: Path) -> str:
@@ -52,10 +53,13 @@ def create_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
         # A server that accepts the connection but never answers must not hang the start.
+        # SQLite: the recorder's thread and the database worker each write; one waits for
+        # the other's transaction (sqlite3's default, 5 s, is too short under heavy load,
+        # and a write that gives up is lost).
         connect_args = (
             {"connect_timeout": CONNECT_TIMEOUT}
             if parsed.get_backend_name() == "postgresql"
-            else {}
+            else {"timeout": SQLITE_BUSY_TIMEOUT}
         )
         engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     except ImportError as error:

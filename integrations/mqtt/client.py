@@ -132,6 +132,7 @@ class MqttClient:
         self._leaving: set[str] = set()  # filters to unsubscribe from after the next subscribe
         self._flush: asyncio.Task[None] | None = None
         self.connections = 0  # successful connections so far
+        self.received = 0  # messages received so far
         self.last_error: str | None = None
         self.login_refused = False  # the last attempt failed on the username or password
 
@@ -237,6 +238,7 @@ class MqttClient:
         _LOGGER.info("Connected to MQTT broker %s", self.settings.describe())
         self._on_connection(True, None)
         async for message in client.messages:
+            self.received += 1
             payload = message.payload
             if not isinstance(payload, bytes):
                 payload = b"" if payload is None else str(payload).encode()

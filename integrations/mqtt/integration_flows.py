@@ -44,12 +44,16 @@ class IntegrationFlows:
                 )
         return combined(stops)
 
-    def _handler(self, domain: str) -> Callable[[ReceivedMessage], object]:
-        async def received(message: ReceivedMessage) -> None:
+    def _handler(self, domain: str) -> Callable[[ReceivedMessage], None]:
+        # Plain, not a coroutine: every message on the topic comes here (every zigbee2mqtt
+        # device's state), and only the first of each topic starts a task.
+        def received(message: ReceivedMessage) -> None:
             if (domain, message.topic) in self._offered or not message.payload:
                 return
             self._offered.add((domain, message.topic))
-            await self._offer(domain, message)
+            self._data.hub.create_task(
+                self._offer(domain, message), f"offer {message.topic} to {domain}"
+            )
 
         return received
 
