@@ -41,6 +41,9 @@ ATTR_UNIT_OF_MEASUREMENT: Final = "unit_of_measurement"
 CONTEXT_RECENT_SECONDS: Final = 5.0
 
 
+_UNSET: Final = object()  # an _attr_ the entity does not set
+
+
 class EntityCategory(StrEnum):
     """Entities that are not the device's main purpose: its settings, or its health."""
 
@@ -126,10 +129,9 @@ class Entity:
 
     def _described(self, field: str, default: Any = None) -> Any:
         """``_attr_<field>`` if set, else the entity description's ``field``, else default."""
-        try:
-            return getattr(self, f"_attr_{field}")
-        except AttributeError:
-            pass
+        value = getattr(self, f"_attr_{field}", _UNSET)  # no exception raised: a hot path
+        if value is not _UNSET:
+            return value
         description = getattr(self, "entity_description", None)
         return default if description is None else getattr(description, field, default)
 

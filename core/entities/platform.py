@@ -172,8 +172,8 @@ class EntityPlatform:
             return
         del self._index.entities[entity_id]
         entity._removed = True
-        if not any(other.should_poll for other in self.entities.values()):
-            self._cancel_polling()
+        if self._stop_polling and not any(other.should_poll for other in self.entities.values()):
+            self._cancel_polling()  # (checked only while polling: removing all is not n²)
         try:
             await entity.async_will_remove_from_hub()
         except Exception:

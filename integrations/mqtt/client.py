@@ -1,10 +1,12 @@
 """The connection to the broker: connect, subscribe, receive, and reconnect with backoff.
 
 One :class:`MqttClient` per mqtt config entry runs a task that keeps a connection open
-(aiomqtt, on paho-mqtt). After every (re)connection it subscribes to every filter of the
-hub's :class:`~.subscriptions.Subscriptions` and publishes the birth message, so devices
-that listen for it (zigbee2mqtt, Tasmota) publish their discovery configs again. When the
-connection drops it waits 1, 2, 4 … up to 60 seconds (with a little jitter) between tries.
+(:class:`~.connection.Connection`: paho-mqtt on the hub's loop), and hands each message
+to the subscriptions as it is read. After every (re)connection it subscribes to every
+filter of the hub's :class:`~.subscriptions.Subscriptions` and publishes the birth
+message, so devices that listen for it (zigbee2mqtt, Tasmota) publish their discovery
+configs again. When the connection drops it waits 1, 2, 4 … up to 60 seconds (with a
+little jitter) between tries.
 """
 
 from __future__ import annotations
@@ -14,13 +16,11 @@ import contextlib
 import logging
 import random
 import ssl
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-import aiomqtt
-
+from .connection import Connection, ConnectionFailed, MessageHandler, Payload
 from .subscriptions import Subscriptions
 from .topics import broker_filters, check_topic_name, covers, has_wildcard
 
@@ -34,10 +34,6 @@ BACKOFF_MAX: Final = 60.0
 CONNECT_TIMEOUT: Final = 10.0  # seconds a connection attempt may take
 SUBSCRIBE_BATCH: Final = 100  # filters per SUBSCRIBE packet
 KEEPALIVE: Final = 60
-# CONNACK codes of a refused login: MQTT 3.1.1 (4, 5) and MQTT 5 (134, 135).
-LOGIN_REFUSED: Final = frozenset({4, 5, 134, 135})
-
-Payload = str | bytes | bytearray | int | float | None
 
 
 class MqttNotConnected(Exception):
@@ -70,36 +66,28 @@ def _tls_context(settings: BrokerSettings) -> ssl.SSLContext | None:
     return context
 
 
-def new_client(settings: BrokerSettings, timeout: float = CONNECT_TIMEOUT) -> aiomqtt.Client:
-    """An aiomqtt client for ``settings`` (not connected yet)."""
-    will = None
-    if settings.birth_topic:
-        will = aiomqtt.Will(settings.birth_topic, "offline", qos=1, retain=False)
-    return aiomqtt.Client(
+def new_connection(settings: BrokerSettings, on_message: MessageHandler) -> Connection:
+    """A connection to the broker of ``settings`` (not open yet)."""
+    will = None if settings.birth_topic is None else (settings.birth_topic, "offline")
+    return Connection(
         settings.host,
         settings.port,
-        username=settings.username or None,
-        password=settings.password or None,
-        identifier=f"linli-{uuid.uuid4().hex[:12]}",
+        on_message=on_message,
+        username=settings.username,
+        password=settings.password,
         tls_context=_tls_context(settings),
         will=will,
-        timeout=timeout,
         keepalive=KEEPALIVE,
     )
 
 
 async def check_connection(settings: BrokerSettings, timeout: float = CONNECT_TIMEOUT) -> None:
-    """Connect once and disconnect; raises aiomqtt.MqttError saying why it cannot."""
-    async with asyncio.timeout(timeout):
-        async with new_client(settings, timeout):
-            pass
-
-
-def login_refused(error: Exception) -> bool:
-    """Whether ``error`` is the broker refusing the username or password."""
-    if not isinstance(error, aiomqtt.MqttCodeError):
-        return False
-    return getattr(error.rc, "value", error.rc) in LOGIN_REFUSED
+    """Connect once and disconnect; raises ConnectionFailed saying why it cannot."""
+    connection = new_connection(settings, lambda *_message: None)
+    try:
+        await connection.open(timeout)
+    finally:
+        await connection.close()
 
 
 def backoff(attempt: int) -> float:
@@ -123,7 +111,7 @@ class MqttClient:
         self.settings = settings
         self._subscriptions = subscriptions
         self._on_connection = on_connection
-        self._client: aiomqtt.Client | None = None
+        self._client: Connection | None = None
         self._task: asyncio.Task[None] | None = None
         self._connected = asyncio.Event()
         self._attempted = asyncio.Event()  # the first connection attempt is over
@@ -173,9 +161,6 @@ class MqttClient:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         self._task = self._flush = None
-        # aiomqtt cancels its keep-alive task through call_soon_threadsafe: let that run.
-        for _ in range(2):
-            await asyncio.sleep(0)
 
     async def publish(
         self, topic: str, payload: Payload, qos: int = 0, retain: bool = False
@@ -188,8 +173,8 @@ class MqttClient:
                 f"cannot publish to {topic}: not connected to {self.settings.describe()}"
             )
         try:
-            await client.publish(topic, payload, qos=qos, retain=retain)
-        except aiomqtt.MqttError as error:
+            await client.publish(topic, payload, qos, retain)
+        except ConnectionFailed as error:
             raise MqttNotConnected(f"cannot publish to {topic}: {error}") from error
 
     # -- the connection loop -----------------------------------------------------------------
@@ -197,20 +182,23 @@ class MqttClient:
     async def _run(self) -> None:
         attempt = 0
         while True:
+            connection = new_connection(self.settings, self._message)
             try:
-                async with new_client(self.settings) as client:
-                    attempt = 0
-                    await self._session(client)
-            except aiomqtt.MqttError as error:
-                self.login_refused = login_refused(error)
-                self._lost(str(error))
+                await connection.open(CONNECT_TIMEOUT)
+                attempt = 0
+                reason = await self._session(connection)
+                self._lost(reason, False)
+            except ConnectionFailed as error:
+                self._lost(str(error), error.login_refused)
             except Exception as error:  # a bug must not end the connection for good
                 _LOGGER.exception("Unexpected error in the MQTT connection")
-                self._lost(f"{type(error).__name__}: {error}")
+                self._lost(f"{type(error).__name__}: {error}", False)
             except asyncio.CancelledError:
                 self._client = None
                 self._connected.clear()
+                await asyncio.shield(connection.close())
                 raise
+            await connection.close()
             attempt += 1
             delay = backoff(attempt)
             _LOGGER.info(
@@ -221,8 +209,9 @@ class MqttClient:
             )
             await asyncio.sleep(delay)
 
-    async def _session(self, client: aiomqtt.Client) -> None:
-        """One connection: subscribe to everything, say we are online, then receive."""
+    async def _session(self, client: Connection) -> str:
+        """One connection: subscribe to everything, say we are online, then receive until
+        it ends; returns why it ended."""
         self._client = client
         self._pending.clear()
         self._leaving.clear()
@@ -230,22 +219,23 @@ class MqttClient:
         self._on_broker = set(filters)
         await self._subscribe(client, filters)
         if self.settings.birth_topic:
-            await client.publish(self.settings.birth_topic, "online", qos=1)
+            await client.publish(self.settings.birth_topic, "online", 1, False)
         self.connections += 1
         self.last_error = None
+        self.login_refused = False
         self._connected.set()
         self._attempted.set()
         _LOGGER.info("Connected to MQTT broker %s", self.settings.describe())
         self._on_connection(True, None)
-        async for message in client.messages:
-            self.received += 1
-            payload = message.payload
-            if not isinstance(payload, bytes):
-                payload = b"" if payload is None else str(payload).encode()
-            self._subscriptions.dispatch(message.topic.value, payload, message.qos, message.retain)
+        return await client.closed
 
-    def _lost(self, reason: str) -> None:
+    def _message(self, topic: str, payload: bytes, qos: int, retain: bool) -> None:
+        self.received += 1
+        self._subscriptions.dispatch(topic, payload, qos, retain)
+
+    def _lost(self, reason: str, login_refused: bool) -> None:
         self._client = None
+        self.login_refused = login_refused
         was_connected = self.connected
         self._connected.clear()
         self.last_error = reason
@@ -257,7 +247,7 @@ class MqttClient:
         self._on_connection(False, reason)
 
     @staticmethod
-    async def _subscribe(client: aiomqtt.Client, filters: dict[str, int]) -> None:
+    async def _subscribe(client: Connection, filters: dict[str, int]) -> None:
         items = list(filters.items())
         for start in range(0, len(items), SUBSCRIBE_BATCH):
             await client.subscribe(items[start : start + SUBSCRIBE_BATCH])
@@ -311,6 +301,6 @@ class MqttClient:
                 await self._subscribe(client, batch)
                 if leaving:
                     await client.unsubscribe(sorted(leaving))
-            except aiomqtt.MqttError as error:
+            except ConnectionFailed as error:
                 _LOGGER.debug("Subscribing failed (%s); done again at reconnection", error)
                 return

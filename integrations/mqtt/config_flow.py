@@ -9,14 +9,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Final
 
-import aiomqtt
 import voluptuous as vol
 
 from linli.config_entries import ConfigFlow
 from linli.flows import FlowResult, Password, Select
 
 from .broker import BrokerStartError, EmbeddedBroker
-from .client import BrokerSettings, check_connection, login_refused
+from .client import BrokerSettings, check_connection
+from .connection import ConnectionFailed
 from .const import (
     CONF_DISCOVERY_PREFIX,
     CONF_HOST,
@@ -100,10 +100,8 @@ class MqttConfigFlow(ConfigFlow):
             )
             try:
                 await check_connection(settings)
-            except aiomqtt.MqttError as error:
-                errors["base"] = "invalid_auth" if login_refused(error) else "cannot_connect"
-            except TimeoutError:
-                errors["base"] = "cannot_connect"
+            except ConnectionFailed as error:
+                errors["base"] = "invalid_auth" if error.login_refused else "cannot_connect"
             else:
                 return self.create_entry(f"{data[CONF_HOST]}:{data[CONF_PORT]}", data)
         return self.show_form("external", EXTERNAL_SCHEMA, errors=errors)

@@ -36,15 +36,16 @@ SCHEMA: Final = component_schema(
 
 
 def _number(value: str) -> int | float | None:
+    """``value`` as an int when it is written as one, else as a finite float, else None."""
     try:
-        return int(value)
-    except ValueError:
-        pass
-    try:
-        number = float(value)
+        number = float(value)  # floats are the common case: no exception for them
     except ValueError:
         return None
-    return number if number == number and abs(number) != float("inf") else None
+    if number != number or abs(number) == float("inf"):
+        return None
+    if number.is_integer() and value.strip().lstrip("+-").replace("_", "").isdigit():
+        return int(value)  # exact, even beyond a float's 53 bits
+    return number
 
 
 class MqttSensor(MqttEntity, SensorEntity):

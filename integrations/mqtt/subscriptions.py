@@ -147,7 +147,7 @@ class Subscriptions:
                 subscription.topic_filter,
             )
             return
-        if asyncio.iscoroutine(result):
+        if result is not None and asyncio.iscoroutine(result):
             self._hub.create_task(
                 self._awaited(result, message, subscription.topic_filter),
                 f"mqtt message on {message.topic}",

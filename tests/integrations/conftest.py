@@ -29,9 +29,9 @@ async def embedded_hub(hub_factory: HubFactory, plugins: PluginManager, broker_p
     hub = await hub_factory(
         plugins=plugins, integrations={DOMAIN: {"host": "127.0.0.1", "port": broker_port}}
     )
-    await wait_for(lambda: mqtt.is_connected(hub))
     (entry,) = hub.config_entries.entries(DOMAIN)
-    assert entry.state is ConfigEntryState.loaded
+    await wait_for(lambda: entry.state is ConfigEntryState.loaded)
+    assert mqtt.is_connected(hub)
     return hub
 
 
