@@ -106,9 +106,9 @@ class Spec:
 
 
 async def hub_process(
-    spec: Spec, port: int, recorder: bool, profile: bool, gc_freeze: bool
+    spec: Spec, port: int, recorder: bool, profile: bool, gc_tuning: bool
 ) -> None:
-    from linli.cli import freeze_startup_objects
+    from linli.cli import tune_garbage_collector
     from linli.config import HubConfig
     from linli.hub import Hub
     from linli.plugins import create_plugin_manager
@@ -137,8 +137,8 @@ async def hub_process(
                 hub.states.set(entity_id, "0", attrs)
             if recorder:
                 await hub.recorder.flush()
-            if gc_freeze:  # as `linli run` does once the hub has started
-                freeze_startup_objects()
+            if gc_tuning:  # as `linli run` does once the hub has started
+                tune_garbage_collector()
             token = hub.http.tokens.admin_token_path.read_text().strip()
             emit({"ready": True, "token": token})
             start = (await command())["start"]
@@ -398,7 +398,7 @@ def run(spec: Spec, options: argparse.Namespace) -> dict[str, Any]:
         *hub_args,
         *(["--no-recorder"] if options.no_recorder else []),
         *(["--profile"] if options.profile else []),
-        *([] if options.gc_freeze else ["--no-gc-freeze"]),
+        *([] if options.gc_tuning else ["--no-gc-tuning"]),
     )
     children = [hub]
     folder = tempfile.TemporaryDirectory()
@@ -514,7 +514,7 @@ def _summary(
         "spec": asdict(spec),
         "recorder": not options.no_recorder,
         "compression": not options.no_compress,
-        "gc_freeze": options.gc_freeze,
+        "gc_tuning": options.gc_tuning,
         "client_processes": options.client_processes,
         "clients_connected": spec.clients - failed,
         "clients_failed": failed,
@@ -566,7 +566,7 @@ def _print(result: dict[str, Any]) -> None:
         f"linli WebSocket fan-out, Python {result['python']}; hub: recorder "
         f"{'on (SQLite)' if result['recorder'] else 'off'}, permessage-deflate "
         f"{'on' if result['compression'] else 'off'}"
-        + (", gc.freeze() after set-up" if result["gc_freeze"] else "")
+        + (", garbage collector tuned as by linli run" if result["gc_tuning"] else "")
     )
     if spec["everything"]:
         print(
@@ -673,10 +673,10 @@ def main() -> None:
         "--profile", action="store_true", help="cProfile the hub while writing (to stderr)"
     )
     parser.add_argument(
-        "--no-gc-freeze",
-        dest="gc_freeze",
+        "--no-gc-tuning",
+        dest="gc_tuning",
         action="store_false",
-        help="leave out the gc.freeze() that `linli run` does once the hub has started",
+        help="leave out the garbage collector tuning `linli run` does once the hub has started",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.add_argument("--role", choices=["hub", "clients"], help=argparse.SUPPRESS)
@@ -693,7 +693,7 @@ def main() -> None:
             raise_file_limit()
             asyncio.run(
                 hub_process(
-                    spec, options.port, not options.no_recorder, options.profile, options.gc_freeze
+                    spec, options.port, not options.no_recorder, options.profile, options.gc_tuning
                 )
             )
         else:

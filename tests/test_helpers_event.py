@@ -1,5 +1,6 @@
 """Tracking helpers: state changes of chosen entities, and points in time."""
 
+import tracemalloc
 from datetime import datetime, timedelta
 
 import pytest
@@ -99,6 +100,25 @@ async def test_cancelled_timer_never_runs(hub: Hub) -> None:
     cancel()
     fire_time_changed(hub, timedelta(hours=1))
     assert fired == []
+
+
+async def test_a_watchdog_rearmed_on_every_message_holds_no_memory(hub: Hub) -> None:
+    """A detector's silence timer is cancelled and set again for each of its messages:
+    20,000 of them must not leave 20,000 timers waiting to expire hours from now."""
+    fired: list[datetime] = []
+    cancel = call_later(hub, timedelta(hours=4), fired.append)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(20_000):
+            cancel()
+            cancel = call_later(hub, timedelta(hours=4), fired.append)
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 1_000_000, f"{grown:,} bytes kept for one pending timer"
+    fire_time_changed(hub, timedelta(hours=4, seconds=1))
+    assert len(fired) == 1  # the last one, once
 
 
 async def test_call_later_with_a_real_short_delay(hub: Hub) -> None:
