@@ -53,9 +53,9 @@ from processes import (
 TICK = 0.01  # seconds between two slices of a device process's messages
 SAMPLE = 0.25  # seconds between two of the hub's counts
 GRACE = 5.0  # seconds after the last message for the hub to catch up
-# Seconds the devices report before the run: after discovery, each device's first message
-# is a new topic, which the hub offers to the integrations that may want it (4,500 offers
-# of a second's work); the run measures the hub as it is once they are done.
+# Seconds the devices report before the run (default): after discovery, each device's
+# first message is a new topic, which the hub offers to the integrations that may want it
+# (4,500 offers, a second's work); the run measures the hub as it is once they are done.
 WARMUP = 5.0
 DISCOVERY_TIMEOUT = 300.0
 GOAL_P99 = 0.100  # seconds, smoke message to alarm on the WebSocket, 99th percentile
@@ -71,6 +71,7 @@ class Spec:
     devices: int
     detectors: int  # of the devices: smoke detectors, one household each
     seconds: float
+    warmup: float
     smoke_rate: float  # smoke detections injected per second
     host: str
     port: int
@@ -290,7 +291,7 @@ def devices_process(spec: Spec, first: int, last: int) -> None:
     devices = range(first, last)
     # Device d reports at start + d / devices + k seconds: all spread over each second.
     offsets = sorted((device / spec.devices, device) for device in devices)
-    total = round(WARMUP + spec.seconds) * len(offsets)
+    total = round(spec.warmup + spec.seconds) * len(offsets)
     published, lags = 0, array("d")
     time.sleep(max(0.0, start - time.time()))
     while published < total:
@@ -435,6 +436,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
         devices=options.devices,
         detectors=options.detectors,
         seconds=options.seconds,
+        warmup=options.warmup,
         smoke_rate=options.smoke_rate,
         host=host,
         port=port,
@@ -464,9 +466,9 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
             group.receive()
         discovery = hub.receive()["discovery_seconds"]
 
-        start = time.time() + 1.0 + WARMUP
+        start = time.time() + 1.0 + spec.warmup
         for child in children:
-            child.send({"begin": start - WARMUP, "start": start})
+            child.send({"begin": start - spec.warmup, "start": start})
         time.sleep(max(0.0, start - 0.5 - time.time()))
         before = _cpu(children, broker)
         probed = asyncio.run(probe(spec, http_port, token, start))
@@ -635,6 +637,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, help="length of the run (default 20)")
     parser.add_argument("--quick", action="store_true", help="1,000 devices for 5 s")
     parser.add_argument(
+        "--warmup", type=float, default=WARMUP, help="seconds the devices report before the run"
+    )
+    parser.add_argument(
         "--smoke-rate", type=float, default=10.0, help="smoke detections injected per second"
     )
     parser.add_argument("--device-processes", type=int, default=2, help="processes of devices")
@@ -672,6 +677,8 @@ def main() -> None:
         parser.error("--seconds must be 1 to 600 and --smoke-rate above 0 and at most 1,000")
     if not 1 <= options.device_processes <= 8:
         parser.error("--device-processes must be 1 to 8")
+    if not 0 <= options.warmup <= 60:
+        parser.error("--warmup must be 0 to 60 seconds")
     result = run(options)
     if options.json:
         print(json.dumps(result))
