@@ -61,6 +61,9 @@ def manifest_for(domain: str, /, **fields: Any) -> dict[str, Any]:
     return {key: value for key, value in manifest.items() if value is not None}
 
 
+# A setup that hangs fails the test soon; a loaded CI machine still has time (2 s was tight).
+SETUP_TIMEOUT = 10.0
+
 @pytest.fixture
 def packages_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A folder on ``sys.path``; modules imported from the test's files are forgotten after."""
@@ -134,14 +137,14 @@ def plugins(contributing_plugin: ContributingPlugin) -> PluginManager:
 async def hub(
     hub_factory: HubFactory, plugins: PluginManager, request: pytest.FixtureRequest
 ) -> Hub:
-    """A started hub whose plugins include the test plugin; setups time out after 2 s.
+    """A started hub whose plugins include the test plugin; setups time out after 10 s.
 
     Integrations run without a vote unless the test is marked ``votes_required``.
     """
     votes_required = request.node.get_closest_marker("votes_required") is not None
     hub = await hub_factory(plugins=plugins, votes_required=votes_required)
-    hub.integrations.timeout = 2.0
-    hub.config_entries.setup_timeout = 2.0
+    hub.integrations.timeout = SETUP_TIMEOUT
+    hub.config_entries.setup_timeout = SETUP_TIMEOUT
     return hub
 
 

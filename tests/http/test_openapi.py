@@ -432,8 +432,8 @@ async def target(
     hub = await hub_factory(
         plugins=plugins, http_host="127.0.0.1", http_port=0, votes_required=True
     )
-    hub.integrations.timeout = 2.0
-    hub.config_entries.setup_timeout = 2.0
+    hub.integrations.timeout = 10.0
+    hub.config_entries.setup_timeout = 10.0
     await hub.http.start()
     people = await build_community(hub)
     tokens = {

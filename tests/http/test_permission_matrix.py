@@ -23,6 +23,7 @@ from aiohttp import ClientWebSocketResponse
 from aiohttp.test_utils import TestClient
 
 from linli.auth.users import UserEntry
+from linli.config_entries import ConfigEntryState
 from linli.flows.handler import FlowContext
 from linli.http.server import WEB_APP_INDEX
 from linli.hub import Hub
@@ -214,6 +215,8 @@ async def town(hub: Hub, integrations: None) -> Town:
     hub.consent.assign(band.id, grandma.id, owner_a.user_id)
     hub.consent.give(grandma.id, "health", "all", owner_a.user_id)
     assert hub.states.get(HEART).state == "97"
+    for entry in (entry_a, entry_b, entry_gate):
+        assert entry.state is ConfigEntryState.loaded, (entry.title, entry.state, entry.reason)
     assert {A_SWITCH, B_LOCK, GATE} <= {state.entity_id for state in hub.states.all()}
 
     async def open_all(call: Any) -> None:

@@ -104,8 +104,8 @@ async def hub(hub_factory: HubFactory, plugins: PluginManager, gateway: SmsGatew
         phone_channels=("webhook",),
     )
     hub = await hub_factory(plugins=plugins, alarms=alarms)
-    hub.integrations.timeout = 2.0
-    hub.config_entries.setup_timeout = 2.0
+    hub.integrations.timeout = 10.0
+    hub.config_entries.setup_timeout = 10.0
     gateway.clock = hub.clock
     return hub
 
