@@ -1,7 +1,7 @@
 """The connection to the broker: connect, subscribe, receive, and reconnect with backoff.
 
 One :class:`MqttClient` per mqtt config entry runs a task that keeps a connection open
-(:class:`~.connection.Connection`: paho-mqtt on the hub's loop), and hands each message
+(:class:`~.connection.Connection`: MQTT on the hub's loop), and hands each message
 to the subscriptions as it is read. After every (re)connection it subscribes to every
 filter of the hub's :class:`~.subscriptions.Subscriptions` and publishes the birth
 message, so devices that listen for it (zigbee2mqtt, Tasmota) publish their discovery

@@ -52,6 +52,10 @@ class DetectorBinarySensor(DetectorEntity, BinarySensorEntity):
         return super()._value
 
     @property
+    def fields(self) -> frozenset[str]:
+        return frozenset(TROUBLE_FIELDS) if self._key == "trouble" else super().fields
+
+    @property
     def is_on(self) -> bool | None:
         value = self._value
         return None if value is None else bool(value)

@@ -72,7 +72,8 @@ class Detector:
     silent: bool = False
     # Entity ids by field, set by the platforms: an alarm names the entity it comes from.
     entity_ids: dict[str, str] = field(default_factory=dict)
-    listeners: list[Callable[[], None]] = field(default_factory=list)
+    # The entities' write_state, with the fields each shows: called when one changes.
+    listeners: list[tuple[frozenset[str], Callable[[], None]]] = field(default_factory=list)
     _alarms: dict[str, str] = field(default_factory=dict)  # alarm type -> active alarm id
     _cancel_silence: Callable[[], None] | None = None
 
@@ -93,15 +94,25 @@ class Detector:
         except (ValueError, RecursionError) as error:
             self.bad_input.drop(message.topic, "invalid_state", f"{self.name}: {error}")
             return
+        changed = {name for name, value in state.items() if self.state.get(name) != value}
+        if "test" in state:
+            changed.update(DETECTIONS)  # their last_test attribute
         self.state.update(state)
         self.last_seen = self.hub.clock.now()
         self._arm_silence()
+        heard_again = self.silent
         if self.silent:
             self.silent = False
             self._clear(ALARM_SILENT)
         self._apply(state)
-        for listener in list(self.listeners):
-            listener()
+        # A detector repeats "all is well" every few minutes: only what changed is written.
+        self._notify(None if heard_again else changed)
+
+    def _notify(self, changed: set[str] | None) -> None:
+        """Tell the entities showing a field in ``changed`` (None: every entity)."""
+        for fields, listener in list(self.listeners):
+            if changed is None or not fields.isdisjoint(changed):
+                listener()
 
     def _apply(self, state: dict[str, Any]) -> None:
         if state.get("test"):
@@ -164,5 +175,4 @@ class Detector:
             data={"topic": self.topic, "last_seen": self.last_seen and self.last_seen.isoformat()},
         )
         self._alarms[ALARM_SILENT] = alarm.id
-        for listener in list(self.listeners):
-            listener()
+        self._notify(None)

@@ -37,8 +37,14 @@ class DetectorEntity(Entity):
     async def async_added_to_hub(self) -> None:
         assert self.entity_id is not None
         self._detector.entity_ids[self._key] = self.entity_id
-        self._detector.listeners.append(self.write_state)
-        self.on_remove(lambda: self._detector.listeners.remove(self.write_state))
+        listener = (self.fields, self.write_state)
+        self._detector.listeners.append(listener)
+        self.on_remove(lambda: self._detector.listeners.remove(listener))
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """The fields of the detector's state this entity shows."""
+        return frozenset({self._key})
 
     @property
     def available(self) -> bool:
