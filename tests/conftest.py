@@ -64,6 +64,7 @@ def manifest_for(domain: str, /, **fields: Any) -> dict[str, Any]:
 # A setup that hangs fails the test soon; a loaded CI machine still has time (2 s was tight).
 SETUP_TIMEOUT = 10.0
 
+
 @pytest.fixture
 def packages_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A folder on ``sys.path``; modules imported from the test's files are forgotten after."""
