@@ -43,6 +43,7 @@ from typing import Any
 from processes import (
     Child,
     GcPauses,
+    add_common_arguments,
     busy_seconds,
     command,
     emit,
@@ -644,18 +645,7 @@ def main() -> None:
     )
     parser.add_argument("--device-processes", type=int, default=2, help="processes of devices")
     parser.add_argument("--broker", help="HOST:PORT of a running broker (default: start one)")
-    parser.add_argument(
-        "--no-gc-tuning",
-        dest="gc_tuning",
-        action="store_false",
-        help="leave out the garbage collector tuning `linli run` does once the hub has started",
-    )
-    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    parser.add_argument("--role", choices=["hub", "devices"], help=argparse.SUPPRESS)
-    parser.add_argument("--spec", help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--first", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--last", type=int, help=argparse.SUPPRESS)
+    add_common_arguments(parser, ["hub", "devices"])
     options = parser.parse_args()
 
     if options.role is not None:

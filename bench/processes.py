@@ -7,6 +7,7 @@ answers with :func:`emit` and waits for its next instruction with :func:`command
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -130,3 +131,20 @@ def busy_seconds() -> dict[str, float]:
         "interrupts": getattr(times, "irq", 0.0) + getattr(times, "softirq", 0.0),
         "stolen": getattr(times, "steal", 0.0),
     }
+
+
+def add_common_arguments(parser: argparse.ArgumentParser, roles: list[str]) -> None:
+    """The options every multi-process benchmark takes, and the hidden ones its children
+    get (``--role`` among ``roles``, the spec as JSON, a port, a range of numbers)."""
+    parser.add_argument(
+        "--no-gc-tuning",
+        dest="gc_tuning",
+        action="store_false",
+        help="leave out the garbage collector tuning `linli run` does once the hub has started",
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.add_argument("--role", choices=roles, help=argparse.SUPPRESS)
+    parser.add_argument("--spec", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--first", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--last", type=int, help=argparse.SUPPRESS)

@@ -35,6 +35,7 @@ from typing import Any
 from processes import (
     Child,
     GcPauses,
+    add_common_arguments,
     busy_seconds,
     command,
     emit,
@@ -672,18 +673,7 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="cProfile the hub while writing (to stderr)"
     )
-    parser.add_argument(
-        "--no-gc-tuning",
-        dest="gc_tuning",
-        action="store_false",
-        help="leave out the garbage collector tuning `linli run` does once the hub has started",
-    )
-    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    parser.add_argument("--role", choices=["hub", "clients"], help=argparse.SUPPRESS)
-    parser.add_argument("--spec", help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--first", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--last", type=int, help=argparse.SUPPRESS)
+    add_common_arguments(parser, ["hub", "clients"])
     parser.add_argument("--result-file", help=argparse.SUPPRESS)
     options = parser.parse_args()
 

@@ -41,15 +41,17 @@ class Broker:
     port: int = 0
 
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.received += await reader.read(1024)  # the CONNECT
-        writer.write(self.connack)
-        for chunk in self.script:
-            writer.write(chunk)
-            await writer.drain()
-            await asyncio.sleep(0)
         try:
+            self.received += await reader.read(1024)  # the CONNECT
+            writer.write(self.connack)
+            for chunk in self.script:
+                writer.write(chunk)
+                await writer.drain()
+                await asyncio.sleep(0)
             while data := await reader.read(1024):
                 self.received += data
+        except ConnectionError:
+            pass  # the hub hung up on what it was sent: as it should
         finally:
             writer.close()
 
