@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import shutil
@@ -227,8 +228,6 @@ async def hub_process(spec: Spec, http_port: int, gc_tuning: bool) -> None:
 
             hub.bus.listen(EVENT_STATE_CHANGED, count)
             pauses = GcPauses()
-            import gc
-
             gc.callbacks.append(pauses)
             samples: list[tuple[float, int, int]] = []
             stop = asyncio.create_task(command())

@@ -122,7 +122,6 @@ class Connection(asyncio.Protocol):
         self._releasing: set[int] = set()  # QoS 2 messages received, awaiting PUBREL
         self._heard = 0.0  # loop time anything last arrived
         self._keep_alive: asyncio.Task[None] | None = None
-        self.received = 0  # messages handed to on_message
 
     def describe(self) -> str:
         return f"{self.host}:{self.port}"
@@ -185,10 +184,11 @@ class Connection(asyncio.Protocol):
                     await asyncio.shield(self.closed)
         self._abandon()
 
-    def _abandon(self) -> None:
+    def _abandon(self, reason: str = "closed") -> None:
+        """Drop the connection at once; it ends with ``reason``."""
         if self._transport is not None:
             self._transport.abort()
-        self._end("closed")
+        self._end(reason)
 
     def _end(self, reason: str) -> None:
         if not self.closed.done():
@@ -314,9 +314,7 @@ class Connection(asyncio.Protocol):
 
     def _fail(self, reason: str) -> None:
         _LOGGER.warning("Closing the connection to %s: %s", self, reason)
-        if self._transport is not None:
-            self._transport.abort()
-        self._end(reason)
+        self._abandon(reason)
 
     def _read_packets(self, limit: int) -> bool:
         """Handle up to ``limit`` packets; True when no whole packet is left."""
@@ -398,7 +396,6 @@ class Connection(asyncio.Protocol):
         except UnicodeDecodeError:
             _LOGGER.warning("Dropped a message whose topic is not UTF-8 from %s", self)
             return
-        self.received += 1
         try:
             self._on_message(topic, body[start:], qos, bool(flags & 0x01))
         except Exception:  # a bug: logged, and the reading goes on
