@@ -27,6 +27,7 @@ from .exceptions import HubStateError
 from .http.server import HttpServer
 from .loader.catalog import IntegrationCatalog
 from .loader.setup import IntegrationSetup
+from .metering import Metering
 from .notifications import Notifications
 from .plugins.manager import PluginManager, create_plugin_manager
 from .recorder.recorder import Recorder
@@ -87,6 +88,7 @@ class Hub:
         self.governance = Governance(self)
         self.notifications = Notifications(self)
         self.alarms = Alarms(self)
+        self.metering = Metering(self)
         # Default: the built-in plugin and every installed plugin (entry-point group "linli").
         self.plugins = plugins if plugins is not None else create_plugin_manager()
         self.integrations = IntegrationSetup(self, IntegrationCatalog(self.plugins))

@@ -567,6 +567,18 @@ class Governance:
     def may_run(self, domain: str) -> bool:
         return self.refusal(domain) is None
 
+    def funding_model(self, domain: str) -> str:
+        """How the community pays for the service ``domain`` (one of ``FUNDING_MODELS``):
+        as the passed proposal that enabled it chose; when it chose none (or no vote was
+        needed), the first model the integration's manifest offers; else ``market``."""
+        latest = self._latest_passed(domain)
+        if latest is not None and latest.action is Action.enable and latest.funding_model:
+            return latest.funding_model
+        integration = self.hub.integrations.catalog.get(domain)
+        if integration is not None and integration.manifest.funding:
+            return integration.manifest.funding[0]
+        return "market"
+
     def _latest_passed(self, domain: str) -> ProposalEntry | None:
         passed = [p for p in self.proposals.about(domain) if p.status is ProposalStatus.passed]
         return max(passed, key=lambda p: (p.decided_at or 0.0, p.closes_at), default=None)

@@ -3,8 +3,10 @@
 Everything under ``/api/`` needs ``Authorization: Bearer <token>``; only the web app's
 page is served without, the login and token refresh (how a client gets a token), and
 ``/api/websocket``, whose clients (browsers) cannot set headers and authenticate in its
-handshake instead. Every error is JSON, ``{"message": …, "code": …}``, with a ``field``
-when one field of the request is wrong.
+handshake instead. Devices and vendors' systems call the integrations' endpoints under
+``/connect/`` (:mod:`.endpoints`), which check them by their own means. Every error is
+JSON, ``{"message": …, "code": …}``, with a ``field`` when one field of the request is
+wrong.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from aiohttp import hdrs, web
 from .. import frontend
 from ..exceptions import LinliError
 from .api import ROUTES, auth, websocket
+from .endpoints import PATH as ENDPOINTS_PATH
+from .endpoints import Endpoints
 from .tokens import TokenRefused, TokenStore
 from .view import HUB, TOKEN, ApiError
 
@@ -121,6 +125,7 @@ class HttpServer:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
         self.tokens = TokenStore(hub)
+        self.endpoints = Endpoints()
         self.app = web.Application(
             client_max_size=MAX_BODY, middlewares=[json_errors, require_token]
         )
@@ -128,6 +133,7 @@ class HttpServer:
         for table in ROUTES:
             self.app.router.add_routes(table)
         self.app.router.add_get("/", web_app)
+        self.app.router.add_route("*", ENDPOINTS_PATH, self.endpoints.dispatch)
         websocket.setup(self.app)  # closes the WebSocket connections when the server stops
         self._runner: web.AppRunner | None = None
 

@@ -123,5 +123,6 @@ from . import (  # noqa: E402, F401
     community_schema,
     consent_schema,
     governance_schema,
+    metering_schema,
     recorder_schema,
 )

@@ -401,6 +401,13 @@ SERVICE = "/api/services/{domain}/{service}"
 CASES = (
     Case("GET", "/", " ".join([WEB_APP] * 6)),
     Case("GET", "/api/", ALL_200),
+    # Devices' endpoints: none registered in the town, so every role finds nothing there.
+    Case(
+        "*",
+        "/connect/{name}/{rest}",
+        "404 404 404 404 404 404",
+        args={"name": "ocpp", "rest": "CP-1"},
+    ),
     Case("GET", "/api/openapi.json", ALL_200),
     Case("GET", "/api/websocket", "400 400 400 400 400 400", "no handshake"),
     # States.
@@ -721,7 +728,7 @@ async def test_each_role_gets_what_the_rules_allow(
         path = case.route.format(**args)
         body = _value(case.json, town, role)
         response = await hub_client_no_auth.request(
-            case.method,
+            "GET" if case.method == "*" else case.method,
             path,
             headers=town.headers(role),
             json=body,
