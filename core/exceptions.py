@@ -40,6 +40,15 @@ class ServiceValidationError(LinliError, ValueError):
         self.field = field
 
 
+class ServiceForbidden(LinliError):
+    """A service refuses its caller: what they asked is another household's or staff's."""
+
+    def __init__(self, domain: str, service: str, message: str) -> None:
+        super().__init__(f"{domain}.{service}: {message}")
+        self.domain = domain
+        self.service = service
+
+
 class ConfigError(LinliError):
     """The configuration file is missing, unreadable or invalid."""
 

@@ -17,6 +17,7 @@ from typing import Final
 from aiohttp import web
 
 from ..events import Unsubscribe
+from .api.websocket import CONNECTIONS
 from .view import ApiError
 
 PATH: Final = "/connect/{name}/{rest:.*}"
@@ -30,6 +31,9 @@ class Endpoints:
 
     def __init__(self) -> None:
         self._handlers: dict[str, EndpointHandler] = {}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._handlers
 
     def register(self, name: str, handler: EndpointHandler) -> Unsubscribe:
         """Send ``/connect/<name>/…`` to ``handler``; returns what removes it."""
@@ -53,3 +57,11 @@ class Endpoints:
         if handler is None:
             raise ApiError(404, "not_found", f"No endpoint /connect/{name}/ on this hub")
         return await handler(request)
+
+
+def close_at_stop(request: web.Request, socket: web.WebSocketResponse) -> Unsubscribe:
+    """Have the server close an endpoint's WebSocket when it stops, as it closes the
+    API's; returns what forgets it (call it once the socket is closed)."""
+    sockets: set[web.WebSocketResponse] = request.app[CONNECTIONS]
+    sockets.add(socket)
+    return lambda: sockets.discard(socket)

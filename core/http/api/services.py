@@ -8,10 +8,11 @@ from aiohttp import web
 from ...auth.permissions import Action
 from ...const import EVENT_STATE_CHANGED
 from ...events import Event, EventData
-from ...exceptions import ServiceNotFound, ServiceValidationError
+from ...exceptions import ServiceForbidden, ServiceNotFound, ServiceValidationError
 from ...states import State
 from .. import access
 from ..view import (
+    ApiError,
     context_of,
     hub_of,
     invalid,
@@ -89,6 +90,8 @@ async def call_service(request: web.Request) -> web.Response:
         raise not_found(str(error)) from None
     except ServiceValidationError as error:
         raise invalid(str(error), error.field) from None
+    except ServiceForbidden as error:
+        raise ApiError(403, "forbidden", str(error)) from None
     finally:
         unsubscribe()
     # What the call changed besides its targets is shown only as far as the caller sees.

@@ -22,7 +22,7 @@ import orjson
 from ...auth.permissions import Action
 from ...const import EVENT_STATE_CHANGED, MATCH_ALL
 from ...events import Event, EventData
-from ...exceptions import ServiceNotFound, ServiceValidationError
+from ...exceptions import ServiceForbidden, ServiceNotFound, ServiceValidationError
 from ...helpers.event import track_state_change
 from ...states import State
 from .. import access
@@ -269,6 +269,8 @@ def call_service(connection: Connection, msg_id: int, message: dict[str, Any]) -
             connection.send(error_message(msg_id, "not_found", str(error)))
         except ServiceValidationError as error:
             connection.send(error_message(msg_id, "service_validation_error", str(error)))
+        except ServiceForbidden as error:
+            connection.send(error_message(msg_id, "forbidden", str(error)))
         except Exception:
             _LOGGER.exception("Error calling service %s.%s", domain, service)
             connection.send(
