@@ -76,6 +76,9 @@ class Action(StrEnum):
     read_ballots = auto()
     rate_service = auto()
     read_ratings = auto()
+    # Paid services.
+    read_statements = auto()
+    export_usage = auto()
     # Privacy and accounts.
     read_consents = auto()
     export_household = auto()
@@ -114,6 +117,8 @@ WORDS: Final[Mapping[Action, str]] = {
     Action.read_ballots: "read every ballot cast in",
     Action.rate_service: "rate a service of",
     Action.read_ratings: "see the ratings of",
+    Action.read_statements: "see the statements of",
+    Action.export_usage: "export the usage records of",
     Action.read_consents: "see the consents of",
     Action.export_household: "export the data of",
     Action.read_audit: "read the audit log of",
@@ -233,6 +238,15 @@ RULES: Final[Mapping[Action, Mapping[Role, frozenset[Scope]]]] = {
     Action.read_ballots: {OPERATOR: _COMMUNITY, ADMIN: _COMMUNITY},
     Action.rate_service: dict.fromkeys(Role, _COMMUNITY),
     Action.read_ratings: dict.fromkeys(Role, _COMMUNITY),
+    # What a household owes: its members see their own statements (not a caregiver from
+    # elsewhere), staff every household's and all of them at once (the community).
+    Action.read_statements: {
+        RESIDENT: frozenset({OWN}),
+        HOUSEHOLD_ADMIN: frozenset({OWN}),
+        OPERATOR: _HOUSEHOLDS | _COMMUNITY,
+        ADMIN: _HOUSEHOLDS | _COMMUNITY,
+    },
+    Action.export_usage: {OPERATOR: _COMMUNITY, ADMIN: _COMMUNITY},
     Action.read_consents: {
         RESIDENT: frozenset({OWN, CARED}),
         HOUSEHOLD_ADMIN: frozenset({OWN, CARED}),

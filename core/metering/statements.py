@@ -10,12 +10,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from .usage import UsageRecord
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_PATTERN: Final = r"^([0-9]{4})-(0[1-9]|1[0-2])$"
+_MONTH: Final = re.compile(MONTH_PATTERN)
+# Nothing was metered before 1970; a month's end (the next month's start, in any time zone)
+# must stay within what datetime holds.
+FIRST_YEAR: Final = 1970
+LAST_YEAR: Final = 9998
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -28,9 +33,12 @@ class Month:
     @classmethod
     def parse(cls, text: str) -> Month:
         """``"2026-11"`` → Month(2026, 11); ValueError saying what is expected."""
-        match = _MONTH.match(text)
-        if match is None or not 1 <= int(match[2]) <= 12:
-            raise ValueError(f"{text!r} is not a month: expected YYYY-MM, e.g. 2026-11")
+        match = _MONTH.fullmatch(text)
+        if match is None or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+            raise ValueError(
+                f"{text!r} is not a month: expected YYYY-MM from {FIRST_YEAR}-01 to "
+                f"{LAST_YEAR}-12, e.g. 2026-11"
+            )
         return cls(int(match[1]), int(match[2]))
 
     @classmethod

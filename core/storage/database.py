@@ -151,6 +151,12 @@ class Database:
             raise DatabaseError("The database is not open")
         return await asyncio.wrap_future(self._executor.submit(self._in_session, query))
 
+    async def commit(self, change: Callable[[Session], T]) -> T:
+        """Run ``change(session)`` on the worker, after every queued write, and commit it;
+        returns its result. Unlike :meth:`write`, the caller waits, and an error is raised
+        to it (not only logged): for a change that decides what the caller answers."""
+        return await self.read(lambda session: _committed(session, change))
+
     def write(self, change: Callable[[Session], Any], what: str) -> None:
         """Queue ``change(session)`` to run and commit on the worker.
 
@@ -209,3 +215,9 @@ class Database:
     def _in_session(self, query: Callable[[Session], T]) -> T:
         with Session(self.engine, expire_on_commit=False) as session:
             return query(session)
+
+
+def _committed(session: Session, change: Callable[[Session], T]) -> T:
+    result = change(session)
+    session.commit()
+    return result

@@ -9,6 +9,7 @@ record to be safe.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -39,12 +40,14 @@ class IntegrationData:
         return dict(rows)
 
     def save(self, kind: str, key: str, data: Mapping[str, Any]) -> None:
-        """Write (or replace) one record."""
+        """Write (or replace) one record: ``data`` as it is now (the write is queued, and
+        changes made to it afterwards are not saved). What JSON cannot hold (a set, NaN)
+        raises TypeError or ValueError here, rather than failing later on the worker."""
         row = {
             "domain": self.domain,
             "kind": kind,
             "key": key,
-            "data": dict(data),
+            "data": json.loads(json.dumps(dict(data), allow_nan=False)),
             "modified_at": self.hub.clock.time(),
         }
 

@@ -7,7 +7,8 @@ codes): a wrong type or an over-long string TypeConstraintViolation, a value out
 range or enumeration PropertyConstraintViolation, a missing field
 OccurenceConstraintViolation, an unknown field or a frame that is not OCPP
 FormationViolation. The error names the field; the connection stays. Handlers here only
-translate: what to do is the site's.
+translate: what to do is the site's. (The package's own check is skipped: it would check
+each message again, on a thread.)
 """
 
 from __future__ import annotations
@@ -152,7 +153,7 @@ class CentralSystemHandler(OcppChargePoint):
 
     # -- the charge point's messages ------------------------------------------------------
 
-    @on(Action.boot_notification)
+    @on(Action.boot_notification, skip_schema_validation=True)
     def on_boot_notification(
         self,
         charge_point_vendor: str,
@@ -169,22 +170,22 @@ class CentralSystemHandler(OcppChargePoint):
             current_time=_now(), interval=HEARTBEAT_INTERVAL, status=RegistrationStatus.accepted
         )
 
-    @on(Action.heartbeat)
+    @on(Action.heartbeat, skip_schema_validation=True)
     def on_heartbeat(self) -> call_result.Heartbeat:
         return call_result.Heartbeat(current_time=_now())
 
-    @on(Action.status_notification)
+    @on(Action.status_notification, skip_schema_validation=True)
     async def on_status_notification(
         self, connector_id: int, error_code: str, status: str, **_: Any
     ) -> call_result.StatusNotification:
         await self.site.status(self.id, connector_id, status, error_code)
         return call_result.StatusNotification()
 
-    @on(Action.authorize)
+    @on(Action.authorize, skip_schema_validation=True)
     def on_authorize(self, id_tag: str) -> call_result.Authorize:
         return call_result.Authorize(id_tag_info=_tag_info(self.site.authorize(id_tag)))
 
-    @on(Action.start_transaction)
+    @on(Action.start_transaction, skip_schema_validation=True)
     async def on_start_transaction(
         self, connector_id: int, id_tag: str, meter_start: int, timestamp: str, **_: Any
     ) -> call_result.StartTransaction:
@@ -195,7 +196,7 @@ class CentralSystemHandler(OcppChargePoint):
             transaction_id=transaction.id, id_tag_info=_tag_info(transaction.household_id)
         )
 
-    @on(Action.meter_values)
+    @on(Action.meter_values, skip_schema_validation=True)
     def on_meter_values(
         self, connector_id: int, meter_value: list[dict[str, Any]], **_: Any
     ) -> call_result.MeterValues:
@@ -207,7 +208,7 @@ class CentralSystemHandler(OcppChargePoint):
             raise PropertyConstraintViolationError(description=str(error)) from None
         return call_result.MeterValues()
 
-    @on(Action.stop_transaction)
+    @on(Action.stop_transaction, skip_schema_validation=True)
     async def on_stop_transaction(
         self, meter_stop: int, timestamp: str, transaction_id: int, **_: Any
     ) -> call_result.StopTransaction:
@@ -216,7 +217,7 @@ class CentralSystemHandler(OcppChargePoint):
             _LOGGER.warning("Charge point %s stopped unknown session %d", self.id, transaction_id)
         return call_result.StopTransaction()
 
-    @on(Action.data_transfer)
+    @on(Action.data_transfer, skip_schema_validation=True)
     def on_data_transfer(self, vendor_id: str, **_: Any) -> call_result.DataTransfer:
         _LOGGER.info("Charge point %s: data transfer from %s (not used)", self.id, vendor_id)
         return call_result.DataTransfer(status=DataTransferStatus.unknown_vendor_id)

@@ -49,6 +49,8 @@ GRID = """
     read_ballots            -                -                M                M
     rate_service            M                M                M                M
     read_ratings            M                M                M                M
+    read_statements         O                O                OCXM             OCXM
+    export_usage            -                -                M                M
     read_consents           OC               OC               OC               OCX
     export_household        O                O                O                OCX
     read_audit              -                -                M                M

@@ -3,9 +3,10 @@
 Households A and B; A has a resident (its owner), a household admin, grandma (whose
 wristband measures her heart rate, with her consent) and grandma's caregiver, who lives
 elsewhere; B a resident. An operator and an admin run the community. A has a smart plug,
-B a door lock, the community a gate. Every route of the API has rows here (a new route
-without one fails :func:`test_every_route_has_a_row`), and every answer of a user of A is
-searched for B's ids, every answer of anyone outside A for grandma's heart data.
+B a door lock, the community a gate; each household charged its car this month. Every
+route of the API has rows here (a new route without one fails
+:func:`test_every_route_has_a_row`), and every answer of a user of A is searched for B's
+ids, every answer of anyone outside A for grandma's heart data.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from linli.config_entries import ConfigEntryState
 from linli.flows.handler import FlowContext
 from linli.http.server import WEB_APP_INDEX
 from linli.hub import Hub
+from linli.metering import Month
 
 ROLES = ("resident_a", "household_admin_a", "caregiver", "resident_b", "operator", "admin")
 A_SIDE = frozenset({"resident_a", "household_admin_a", "caregiver"})
@@ -258,6 +260,20 @@ async def town(hub: Hub, integrations: None) -> Town:
         "smoke", "critical", source_entity_id=None, household_id=None, message="地下车库烟雾"
     )
     town.ids.update(alarm_a=alarm_a.id, alarm_b=alarm_b.id, alarm_shared=alarm_shared.id)
+    usage_a, usage_b = [
+        await hub.metering.record(
+            household_id=household.id,
+            domain="charger",
+            item="energy",
+            description="充电",
+            quantity_milli=12_345,
+            unit="kWh",
+            unit_price_fen=120,
+            reference=f"session-{household.name}",
+        )
+        for household in (a, b)
+    ]
+    town.ids["month"] = str(Month.of(usage_a.occurred_at, hub.metering.zone))
     lock_b = hub.devices.get_by_identifier("plug", "b_door")
     town.b_ids = {
         b.id,
@@ -267,6 +283,8 @@ async def town(hub: Hub, integrations: None) -> Town:
         lock_b.id,
         B_LOCK,
         alarm_b.id,
+        usage_b.id,
+        usage_b.reference,
     }
     await hub.block_till_done()
     return town
@@ -313,6 +331,7 @@ def _defaults(town: Town) -> dict[str, str]:
         "domain": "plug",
         "user_id": town.user_id("resident_a"),
         "alarm_id": town.ids["alarm_a"],
+        "month": town.ids["month"],
     }
 
 
@@ -397,6 +416,12 @@ WEB_APP = "200" if WEB_APP_INDEX.is_file() else "404"
 EVERY_ENTITY = {"entity_id": f"{A_SWITCH},{HEART},{B_LOCK},{GATE}"}
 STATES = "/api/states/{entity_id}"
 SERVICE = "/api/services/{domain}/{service}"
+STATEMENT = "/api/households/{household_id}/statements/{month}"
+
+
+def this_month(town: Town, role: str) -> dict[str, str]:
+    return {"month": town.ids["month"]}
+
 
 CASES = (
     Case("GET", "/", " ".join([WEB_APP] * 6)),
@@ -635,6 +660,17 @@ CASES = (
     Case("GET", "/api/privacy/households/{household_id}/export", "200 200 404 404 403 200"),
     Case("GET", "/api/privacy/audit", STAFF_ONLY),
     Case("GET", "/api/privacy/audit/verify", STAFF_ONLY),
+    # Paid services: a household sees what it owes, staff every household's.
+    Case("GET", STATEMENT, "200 200 404 404 200 200", "A's"),
+    Case(
+        "GET",
+        STATEMENT,
+        "404 404 404 200 200 200",
+        "B's",
+        lambda town, role: {"household_id": town.ids["household_b"]},
+    ),
+    Case("GET", "/api/statements", STAFF_ONLY, params=this_month),
+    Case("GET", "/api/usage/export", STAFF_ONLY, params=this_month),
     # Alarms: a household handles its own, a caregiver those of whom they care for, staff all.
     Case("GET", "/api/alarms", ALL_200),
     Case("GET", "/api/alarms/{alarm_id}", "200 200 200 404 200 200", "A's"),

@@ -35,6 +35,7 @@ from ...config_entries.entry import ConfigEntryState
 from ...const import MAX_STATE_LENGTH
 from ...flows.handler import FlowResultType
 from ...loader.manifest import FUNDING_MODELS
+from ...metering.statements import FIRST_YEAR, LAST_YEAR, MONTH_PATTERN
 from ...recorder.purge import PROTECTED_CATEGORIES
 from ...registry.areas import AreaKind
 from ...registry.devices import DeviceDisabledBy
@@ -483,6 +484,7 @@ def schemas() -> dict[str, Schema]:
         **governance_schemas(),
         **privacy_schemas(),
         **alarm_schemas(),
+        **metering_schemas(),
     }
 
 
@@ -974,6 +976,11 @@ def privacy_schemas() -> dict[str, Schema]:
                     ),
                     "description": "Every ballot cast for the household's unit, changes "
                     "included, oldest first",
+                },
+                "usage": {
+                    **array(ref("UsageRecord")),
+                    "description": "Every use of a paid service metered for the household, "
+                    "oldest first",
                 },
             },
             "required": ["format", "version", "exported_at", *export.EXPORTERS],
@@ -1968,6 +1975,115 @@ def alarm_paths() -> dict[str, Schema]:
     }
 
 
+def metering_schemas() -> dict[str, Schema]:
+    fen = {**COUNT, "description": "Fen (分): 1/100 yuan"}
+    return {
+        "UsageRecord": closed(
+            {
+                "id": STRING,
+                "household_id": STRING,
+                "domain": {**STRING, "description": "The integration that metered it"},
+                "item": {**STRING, "description": "What was used: energy, idle_fee…"},
+                "description": STRING,
+                "quantity_milli": {**COUNT, "description": "Thousandths of `unit`"},
+                "unit": STRING,
+                "unit_price_fen": {**COUNT, "description": "Fen a whole unit"},
+                "amount_fen": {
+                    **fen,
+                    "description": "The quantity at the unit price, rounded half up to the fen; 0 "
+                    "unless the service's funding is market",
+                },
+                "funding": enum_of(FUNDING_MODELS),
+                "reference": {**STRING, "description": "What it is for: a session, a parcel…"},
+                "occurred_at": TIMESTAMP,
+                "recorded_at": TIMESTAMP,
+            }
+        ),
+        "Statement": closed(
+            {
+                "household_id": STRING,
+                "month": {"type": "string", "pattern": MONTH_PATTERN},
+                "total_fen": fen,
+                "totals_by_service": {
+                    "type": "object",
+                    "description": "Integration domain -> fen owed for it",
+                    "additionalProperties": fen,
+                },
+                "lines": {**array(ref("UsageRecord")), "description": "Oldest first"},
+            }
+        ),
+    }
+
+
+MONTH: Final[Schema] = {
+    "type": "string",
+    "pattern": MONTH_PATTERN,
+    "description": f"A calendar month of the community's time zone, YYYY-MM from "
+    f"{FIRST_YEAR}-01 to {LAST_YEAR}-12, e.g. 2026-11",
+}
+
+
+def metering_paths() -> dict[str, Schema]:
+    staff = "For operators and admins."
+    month = query_parameter("month", "The month", MONTH, required=True)
+    return {
+        "/api/households/{household_id}/statements/{month}": {
+            "get": operation(
+                "getStatement",
+                "metering",
+                "A household's statement for one month: what it used of paid services, "
+                "and what it owes",
+                {200: answer("The statement; no lines when nothing was used", ref("Statement"))},
+                parameters=[
+                    path_parameter("household_id", "A household's id"),
+                    path_parameter("month", "The month", MONTH),
+                ],
+                errors=[400],
+                description="For the household's members (not the caregivers its members "
+                "named), operators and admins; 404 for anyone else.",
+            )
+        },
+        "/api/statements": {
+            "get": operation(
+                "getStatements",
+                "metering",
+                "The statement of every household that used a paid service in the month",
+                {200: answer("The statements, by household id", array(ref("Statement")))},
+                parameters=[month],
+                errors=[400, 403],
+                description=staff,
+            )
+        },
+        "/api/usage/export": {
+            "get": operation(
+                "exportUsage",
+                "metering",
+                "Every usage record of the month as CSV, for the operator's accounts",
+                {
+                    200: {
+                        "description": "One row a record, by household then time, with a "
+                        "header row; amounts in fen and in yuan. Text a spreadsheet would run "
+                        "as a formula starts with an apostrophe",
+                        "content": {"text/csv": {"schema": STRING}},
+                        "headers": {
+                            "Content-Disposition": {
+                                "required": True,
+                                "schema": {
+                                    "type": "string",
+                                    "pattern": r'^attachment; filename="usage-\d{4}-\d{2}\.csv"$',
+                                },
+                            }
+                        },
+                    }
+                },
+                parameters=[month],
+                errors=[400, 403],
+                description=staff,
+            )
+        },
+    }
+
+
 def build_document() -> Schema:
     """The whole OpenAPI document."""
     error_responses: dict[str, Schema] = {
@@ -2004,6 +2120,7 @@ def build_document() -> Schema:
                 "proposals",
                 "privacy",
                 "alarms",
+                "metering",
             )
         ],
         "paths": {
@@ -2019,6 +2136,7 @@ def build_document() -> Schema:
             **governance_paths(),
             **privacy_paths(),
             **alarm_paths(),
+            **metering_paths(),
         },
         "components": {
             "securitySchemes": {
