@@ -26,6 +26,11 @@ _NAME: Final = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 EndpointHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+def is_endpoint_name(name: str) -> bool:
+    """Whether ``name`` can be an endpoint's: one lower-case path segment."""
+    return _NAME.match(name) is not None
+
+
 class Endpoints:
     """The handlers by name (``hub.http.endpoints``)."""
 
@@ -37,7 +42,7 @@ class Endpoints:
 
     def register(self, name: str, handler: EndpointHandler) -> Unsubscribe:
         """Send ``/connect/<name>/…`` to ``handler``; returns what removes it."""
-        if not _NAME.match(name):
+        if not is_endpoint_name(name):
             raise ValueError(
                 f"{name!r} is not an endpoint name: lower-case letters, digits, - and _, at most 64"
             )

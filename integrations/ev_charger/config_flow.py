@@ -8,7 +8,8 @@ from typing import Any
 import voluptuous as vol
 
 from linli.config_entries import ConfigEntry, ConfigFlow, OptionsFlow
-from linli.flows import FlowResult
+from linli.flows import FlowResult, Password
+from linli.http.endpoints import is_endpoint_name
 
 from .const import (
     CONF_AUTO_REGISTER,
@@ -31,7 +32,7 @@ from .const import (
     DEFAULT_TARIFF_FEN_PER_KWH,
 )
 
-ENDPOINT = vol.All(str, vol.Match(r"^[a-z0-9][a-z0-9_-]{0,63}$"))
+ENDPOINT = vol.All(str, vol.Length(min=1, max=64))
 FEN = vol.All(int, vol.Range(min=0, max=100_000))
 
 
@@ -55,7 +56,7 @@ def _site_fields(current: Mapping[str, Any]) -> dict[vol.Marker, Any]:
             int, vol.Range(min=0, max=24 * 60)
         ),
         field(CONF_AUTO_REGISTER, DEFAULT_AUTO_REGISTER): bool,
-        vol.Optional(CONF_PASSWORD, default=current.get(CONF_PASSWORD, "")): str,
+        vol.Optional(CONF_PASSWORD, default=current.get(CONF_PASSWORD, "")): Password(),
     }
 
 
@@ -70,7 +71,9 @@ class EvChargerConfigFlow(ConfigFlow):
             endpoint = user_input[CONF_ENDPOINT]
             await self.async_set_unique_id(endpoint)
             self.abort_if_unique_id_configured()
-            if self.hub is not None and endpoint in self.hub.http.endpoints:
+            if not is_endpoint_name(endpoint):
+                errors[CONF_ENDPOINT] = "invalid_endpoint"
+            elif self.hub is not None and endpoint in self.hub.http.endpoints:
                 errors[CONF_ENDPOINT] = "endpoint_in_use"
             else:
                 return self.create_entry(user_input[CONF_NAME], user_input)
