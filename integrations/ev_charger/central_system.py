@@ -53,7 +53,7 @@ class CentralSystem:
         self.handlers[charge_point_id] = handler
         self.site.connected(charge_point_id, handler)
         _LOGGER.info("Charge point %s connected", charge_point_id)
-        prepare = asyncio.create_task(self._prepare(handler))
+        prepare = self.site.hub.create_task(self._prepare(handler), f"prepare {charge_point_id}")
         try:
             await handler.start()
         except ConnectionClosed:

@@ -16,15 +16,15 @@ pytestmark = pytest.mark.votes_required
 
 LOCKER = """
 async def async_setup_entry(hub, entry):
-    hub.data.setdefault("courier_locker", set()).add(entry.id)
+    hub.data.setdefault("parcel_box", set()).add(entry.id)
     return True
 
 async def async_unload_entry(hub, entry):
-    hub.data["courier_locker"].discard(entry.id)
+    hub.data["parcel_box"].discard(entry.id)
     return True
 """
 NOT_VOTED_IN = (
-    "Integration courier_locker has not been voted in: it needs a passed proposal to enable it "
+    "Integration parcel_box has not been voted in: it needs a passed proposal to enable it "
     "(matter: common_parts_business)"
 )
 
@@ -32,7 +32,7 @@ NOT_VOTED_IN = (
 @pytest.fixture
 def locker(integration: Callable[..., str]) -> str:
     """A device integration: courier lockers a vendor puts on common ground."""
-    return integration("courier_locker", LOCKER)
+    return integration("parcel_box", LOCKER)
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def owners(hub: Hub) -> list[Owner]:
 
 
 def running(hub: Hub) -> set[str]:
-    return hub.data.get("courier_locker", set())
+    return hub.data.get("parcel_box", set())
 
 
 async def test_an_integration_is_set_up_only_once_voted_in(
@@ -61,7 +61,7 @@ async def test_an_integration_is_set_up_only_once_voted_in(
         closes_at=hub.clock.time() + 3600,
     )
     assert hub.governance.refusal(locker).startswith(
-        "Integration courier_locker has not been voted in yet: the proposal 'Courier lockers "
+        "Integration parcel_box has not been voted in yet: the proposal 'Courier lockers "
         "at the east gate' to enable it is open for votes until "
     )
     vote(hub, proposal, owners, "agree")
@@ -108,7 +108,7 @@ async def test_a_passed_disable_proposal_unloads_the_entries(
     for entry in (first, second):
         assert entry.state is ConfigEntryState.not_loaded
         assert entry.reason.startswith(
-            "Integration courier_locker was voted out: the proposal 'Disable courier_locker' to "
+            "Integration parcel_box was voted out: the proposal 'Disable parcel_box' to "
             "disable it passed on "
         )
     third = await hub.config_entries.add(locker, "北门快递柜", {})
@@ -162,7 +162,7 @@ async def test_the_gate_holds_across_restarts(
     assert hub.governance.proposals.require(proposal.id).status == "passed"
     restarted = hub.config_entries.require(entry.id)
     assert restarted.state is ConfigEntryState.not_loaded
-    assert restarted.reason.startswith("Integration courier_locker was voted out")
+    assert restarted.reason.startswith("Integration parcel_box was voted out")
     assert running(hub) == set()
 
 

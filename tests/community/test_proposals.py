@@ -175,15 +175,15 @@ async def test_a_proposal_that_cannot_be_made_says_which_field_is_wrong(
     hub: Hub, integration: Callable[..., str]
 ) -> None:
     integration("mqtt_bridge", integration_type="system")
-    integration("ev_charger", integration_type="service", funding=["market"])
+    integration("wallbox", integration_type="service", funding=["market"])
     cases = [
         ({"closes_at": hub.clock.time() - 1}, "closes_at", "must close in the future"),
         ({"title": " "}, "title", "needs a title of 1 to 200 characters"),
         ({"matter": "party"}, "matter", "'party' is not a valid matter"),
-        ({"domain": "ev_charger"}, "action", "names both the integration"),
+        ({"domain": "wallbox"}, "action", "names both the integration"),
         ({"domain": "mqtt_bridge", "action": "enable"}, "domain", "runs without a vote"),
         (
-            {"domain": "ev_charger", "action": "enable", "funding_model": "public"},
+            {"domain": "wallbox", "action": "enable", "funding_model": "public"},
             "funding_model",
             "funding models market, not 'public'",
         ),

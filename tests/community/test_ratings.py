@@ -31,18 +31,18 @@ async def owners(hub: Hub) -> list[Owner]:
 @pytest.fixture
 async def charger(hub: Hub, integration: Callable[..., str], owners: list[Owner]) -> str:
     """A service voted in, with one site for the whole community: every household uses it."""
-    domain = integration("ev_charger", SETUP, integration_type="service")
+    domain = integration("wallbox", SETUP, integration_type="service")
     await vote_in(hub, domain, owners)
     await hub.config_entries.add(domain, "Charging site", {})
     return domain
 
 
 def rate(hub: Hub, owner: Owner, score: object, comment: str | None = None) -> None:
-    hub.governance.ratings.rate(owner.user.id, "ev_charger", score, comment)
+    hub.governance.ratings.rate(owner.user.id, "wallbox", score, comment)
 
 
 def disable_proposals(hub: Hub) -> list:
-    return [p for p in hub.governance.proposals.about("ev_charger") if p.action is Action.disable]
+    return [p for p in hub.governance.proposals.about("wallbox") if p.action is Action.disable]
 
 
 async def test_households_rate_a_service_and_see_its_average(
@@ -142,9 +142,9 @@ async def test_a_service_rated_under_three_is_put_back_to_a_vote_once(
     assert proposal.status is ProposalStatus.open
     assert proposal.created_by is None
     assert proposal.matter == "common_parts_business"  # the matter that enabled it
-    assert proposal.title == "Disable Ev Charger"
+    assert proposal.title == "Disable Wallbox"
     assert proposal.description.startswith(
-        "Residents rate ev_charger 2.90 on average over 10 ratings in 90 days"
+        "Residents rate wallbox 2.90 on average over 10 ratings in 90 days"
     )
     assert proposal.closes_at - proposal.opens_at == pytest.approx(14 * 24 * 3600)
     (opened,) = [

@@ -32,7 +32,7 @@ async def hub(hub_factory: HubFactory, plugins: PluginManager, database_url: str
 
 @pytest.fixture
 def locker(integration: Callable[..., str]) -> str:
-    return integration("courier_locker", LOCKER, funding=["market", "social"])
+    return integration("parcel_box", LOCKER, funding=["market", "social"])
 
 
 def bearer(hub: Hub, user_id: str) -> dict[str, str]:

@@ -28,14 +28,14 @@ failed = IntegrationState.failed
 
 async def test_dependencies_are_set_up_first(integration: Integration, hub: Hub) -> None:
     integration("broker", RECORDING)
-    integration("ev_charger", RECORDING, dependencies=["broker", "billing"])
+    integration("wallbox", RECORDING, dependencies=["broker", "billing"])
     integration("billing", RECORDING, dependencies=["broker"])
 
-    states = await hub.integrations.setup(["ev_charger"])
+    states = await hub.integrations.setup(["wallbox"])
 
-    assert states == {"ev_charger": loaded, "broker": loaded, "billing": loaded}
-    assert hub.data["set_up"] == ["broker", "billing", "ev_charger"]
-    assert hub.integrations.loaded == {"broker", "billing", "ev_charger"}
+    assert states == {"wallbox": loaded, "broker": loaded, "billing": loaded}
+    assert hub.data["set_up"] == ["broker", "billing", "wallbox"]
+    assert hub.integrations.loaded == {"broker", "billing", "wallbox"}
 
 
 async def test_after_dependencies_wait_only_when_set_up_too(
@@ -83,11 +83,11 @@ async def test_dependency_cycle_is_refused_naming_it(integration: Integration, h
 
 
 async def test_missing_dependency_is_named(integration: Integration, hub: Hub) -> None:
-    integration("ev_charger", RECORDING, dependencies=["broker"])
+    integration("wallbox", RECORDING, dependencies=["broker"])
 
-    assert await hub.integrations.setup(["ev_charger"]) == {"ev_charger": failed}
+    assert await hub.integrations.setup(["wallbox"]) == {"wallbox": failed}
     assert hub.integrations.failures == {
-        "ev_charger": "ev_charger depends on broker, which is not installed"
+        "wallbox": "wallbox depends on broker, which is not installed"
     }
 
 
@@ -160,20 +160,20 @@ async def test_failing_setups_are_contained(
 
 async def test_dependents_of_a_failed_integration_fail(integration: Integration, hub: Hub) -> None:
     integration("broker", "async def async_setup(hub, config):\n    return False\n")
-    integration("ev_charger", RECORDING, dependencies=["broker"])
-    integration("ev_billing", RECORDING, dependencies=["ev_charger"])
+    integration("wallbox", RECORDING, dependencies=["broker"])
+    integration("wallbox_billing", RECORDING, dependencies=["wallbox"])
     integration("smoke_alarm", RECORDING)
 
-    states = await hub.integrations.setup(["ev_billing", "smoke_alarm"])
+    states = await hub.integrations.setup(["wallbox_billing", "smoke_alarm"])
 
     assert states == {
-        "ev_billing": failed,
+        "wallbox_billing": failed,
         "smoke_alarm": loaded,
-        "ev_charger": failed,
+        "wallbox": failed,
         "broker": failed,
     }
-    assert hub.integrations.failures["ev_charger"] == "dependency broker failed"
-    assert hub.integrations.failures["ev_billing"] == "dependency ev_charger failed"
+    assert hub.integrations.failures["wallbox"] == "dependency broker failed"
+    assert hub.integrations.failures["wallbox_billing"] == "dependency wallbox failed"
     assert hub.data["set_up"] == ["smoke_alarm"]
 
 
@@ -202,15 +202,15 @@ async def test_independent_setups_run_concurrently(integration: Integration, hub
 
 async def test_concurrent_setup_calls_share_one_setup(integration: Integration, hub: Hub) -> None:
     integration("broker", RECORDING)
-    integration("ev_charger", RECORDING, dependencies=["broker"])
+    integration("wallbox", RECORDING, dependencies=["broker"])
     integration("parcel_lockers", RECORDING, dependencies=["broker"])
 
     await asyncio.gather(
-        hub.integrations.setup(["ev_charger"]), hub.integrations.setup(["parcel_lockers"])
+        hub.integrations.setup(["wallbox"]), hub.integrations.setup(["parcel_lockers"])
     )
 
     assert hub.data["set_up"].count("broker") == 1
-    assert hub.integrations.loaded == {"broker", "ev_charger", "parcel_lockers"}
+    assert hub.integrations.loaded == {"broker", "wallbox", "parcel_lockers"}
 
 
 async def test_failed_integration_is_tried_again(integration: Integration, hub: Hub) -> None:
@@ -231,7 +231,7 @@ async def test_failed_integration_is_tried_again(integration: Integration, hub: 
 async def test_unload(integration: Integration, hub: Hub) -> None:
     integration("broker", RECORDING)
     integration(
-        "ev_charger",
+        "wallbox",
         RECORDING
         + """\
     async def async_unload(hub):
@@ -240,14 +240,14 @@ async def test_unload(integration: Integration, hub: Hub) -> None:
 """,
         dependencies=["broker"],
     )
-    await hub.integrations.setup(["ev_charger"])
+    await hub.integrations.setup(["wallbox"])
 
-    expected = "broker cannot be unloaded: ev_charger depend on it"
+    expected = "broker cannot be unloaded: wallbox depend on it"
     with pytest.raises(IntegrationError, match=expected):
         await hub.integrations.unload("broker")
-    assert await hub.integrations.unload("ev_charger") is True
+    assert await hub.integrations.unload("wallbox") is True
     assert hub.data["unloaded"] is True
-    assert hub.integrations.state("ev_charger") is IntegrationState.not_loaded
+    assert hub.integrations.state("wallbox") is IntegrationState.not_loaded
     assert await hub.integrations.unload("broker") is True
     with pytest.raises(IntegrationError, match="broker cannot be unloaded: it is not_loaded"):
         await hub.integrations.unload("broker")
