@@ -335,11 +335,11 @@ class ChargingSite:
             )
         if energy_wh is not None:
             connector.energy_wh = energy_wh
-            if (
-                transaction := connector.transaction
-            ) is not None and transaction.stopped_at is None:
+            transaction = connector.transaction
+            if transaction is not None and transaction.stopped_at is None:
+                # Not saved per reading: StopTransaction brings the final meter, and the
+                # readings between are in the recorder's history of the energy sensor.
                 transaction.meter_wh = energy_wh
-                self._save_transaction(transaction)
         if power_w is not None:
             connector.power_w = power_w
         connector.changed()
