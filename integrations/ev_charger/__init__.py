@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from .central_system import CentralSystem
 from .const import DOMAIN
+from .id_tags import ID_TAGS, IdTags
 from .services import Services
 from .settings import SiteSettings
 from .site import ChargingSite
@@ -42,7 +43,10 @@ class ChargingSiteRuntime:
 async def async_setup_entry(hub: Hub, entry: ConfigEntry) -> bool:
     """Load the site's charge points and sessions, add their entities, open the endpoint."""
     settings = SiteSettings.of(entry)
-    site = ChargingSite(hub, entry.id, settings)
+    if (id_tags := hub.data.get(ID_TAGS)) is None:  # the first site: the hub's cards
+        id_tags = hub.data[ID_TAGS] = IdTags(hub)
+        await id_tags.load()
+    site = ChargingSite(hub, entry.id, settings, id_tags)
     await site.load()
     central_system = CentralSystem(site)
     unregister = hub.http.endpoints.register(settings.endpoint, central_system.handle)
@@ -62,4 +66,5 @@ async def async_unload_entry(hub: Hub, entry: ConfigEntry) -> bool:
     await runtime.central_system.close()
     if not runtimes:
         Services(hub).remove()
+        del hub.data[ID_TAGS]
     return True

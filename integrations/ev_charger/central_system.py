@@ -23,7 +23,8 @@ from linli.http.endpoints import close_at_stop
 from linli.http.view import ApiError
 
 from .const import SUBPROTOCOL
-from .protocol import CentralSystemHandler, ConnectionClosed
+from .protocol import CentralSystemHandler
+from .transport import ConnectionClosed
 
 if TYPE_CHECKING:
     from .site import ChargingSite

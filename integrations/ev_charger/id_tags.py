@@ -1,6 +1,7 @@
 """Who may charge: residents' RFID cards and app accounts, each mapped to a household.
 
-An operator registers a card (its id tag, as the charger reads it) for a household. A
+An operator registers a card (its id tag, as the charger reads it) for a household; a card
+charges at every site of the hub (``hub.data[ID_TAGS]``, loaded with the first site). A
 resident starting a session from the app uses their household's app tag, ``APP`` and the
 start of the household's id (OCPP 1.6 id tags are at most 20 characters). Any other tag
 is refused.
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from linli.hub import Hub
 
 KIND: Final = "id_tag"
+ID_TAGS: Final = f"{DOMAIN}.id_tags"  # the hub's IdTags, in hub.data
 APP_PREFIX: Final = "APP"
 ID_TAG_LENGTH: Final = 20
 _ID_TAG: Final = re.compile(r"^[\x21-\x7e]{1,20}$")  # printable ASCII, no spaces

@@ -94,7 +94,6 @@ class ChargePoint(Listened):
         self.id = charge_point_id
         self.info = info or ChargePointInfo()
         self.connected = False
-        self.last_heard: float | None = None
         self.connectors: dict[int, Connector] = {}
 
     @property

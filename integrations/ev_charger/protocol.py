@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 from jsonschema.exceptions import ValidationError as SchemaError
 from ocpp.exceptions import (
     FormationViolationError,
@@ -53,6 +52,7 @@ from ocpp.v16.enums import (
 from .const import HEARTBEAT_INTERVAL
 from .model import ChargePointInfo
 from .site import MeterWentBackwards
+from .transport import WebSocketConnection, ocpp_time
 
 if TYPE_CHECKING:
     from .site import ChargingSite
@@ -64,32 +64,6 @@ ENERGY: Final = "Energy.Active.Import.Register"
 POWER: Final = "Power.Active.Import"
 _WH_PER: Final = {"Wh": 1, "kWh": 1000}
 _W_PER: Final = {"W": 1, "kW": 1000}
-
-
-class ConnectionClosed(Exception):
-    """The charge point's WebSocket closed."""
-
-
-class WebSocketConnection:
-    """An aiohttp WebSocket as the ``ocpp`` package expects a connection: ``recv``/``send``."""
-
-    def __init__(self, socket: web.WebSocketResponse) -> None:
-        self.socket = socket
-
-    async def recv(self) -> str:
-        message = await self.socket.receive()
-        if message.type is WSMsgType.TEXT:
-            return message.data
-        if message.type is WSMsgType.BINARY:
-            return message.data.decode("utf-8", "replace")
-        raise ConnectionClosed
-
-    async def send(self, text: str) -> None:
-        await self.socket.send_str(text)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _reading(sampled: dict[str, Any], per_unit: dict[str, int], default: str) -> float | None:
@@ -142,7 +116,6 @@ class CentralSystemHandler(OcppChargePoint):
             _LOGGER.warning("Charge point %s sent a malformed frame: %s", self.id, error)
             await self._send(CallError(_unique_id_of(raw_msg), *_formation(error)).to_json())
             return
-        self.site.heard(self.id)
         if isinstance(message, Call) and (violation := schema_violation(message)) is not None:
             _LOGGER.warning(
                 "Charge point %s: %s %s", self.id, message.action, violation.description
@@ -167,12 +140,14 @@ class CentralSystemHandler(OcppChargePoint):
         )
         self.site.booted(self.id, info)
         return call_result.BootNotification(
-            current_time=_now(), interval=HEARTBEAT_INTERVAL, status=RegistrationStatus.accepted
+            current_time=ocpp_time(),
+            interval=HEARTBEAT_INTERVAL,
+            status=RegistrationStatus.accepted,
         )
 
     @on(Action.heartbeat, skip_schema_validation=True)
     def on_heartbeat(self) -> call_result.Heartbeat:
-        return call_result.Heartbeat(current_time=_now())
+        return call_result.Heartbeat(current_time=ocpp_time())
 
     @on(Action.status_notification, skip_schema_validation=True)
     async def on_status_notification(

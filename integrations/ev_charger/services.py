@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any, Final
 import voluptuous as vol
 
 from linli.auth.users import Role
-from linli.community.households import MemberRole
 from linli.exceptions import ServiceForbidden, ServiceValidationError
+from linli.http.access import Caller
 from linli.services import ServiceCall, SupportsResponse
 
 from .central_system import CHARGE_POINT_ID
 from .const import CONF_SUPPLY_LIMIT_KW, DOMAIN
-from .id_tags import IdTagError, app_tag
+from .id_tags import ID_TAGS, IdTagError, IdTags, app_tag
 from .protocol import CentralSystemHandler
 from .settings import kw_to_w
 
@@ -96,19 +96,18 @@ class Services:
     # -- who and what ---------------------------------------------------------------------
 
     def _role(self, call: ServiceCall) -> Role | None:
-        """The caller's role; None for the hub itself (an automation, a test)."""
-        if call.context.user_id is None:
-            return None
-        user = self.hub.users.get(call.context.user_id)
-        return None if user is None else user.role
+        """The caller's role; None for the hub itself (an automation, a test), and for a
+        user who is gone or disabled."""
+        user_id = call.context.user_id
+        return None if user_id is None else Caller(self.hub, user_id).role
 
     def _require_staff(self, call: ServiceCall) -> None:
         if call.context.user_id is not None and self._role(call) not in STAFF:
             raise ServiceForbidden(DOMAIN, call.service, "only the operator may do this")
 
-    def _households(self, call: ServiceCall) -> set[str]:
-        members = self.hub.community.members.of_user(call.context.user_id or "")
-        return {m.household_id for m in members if m.role is not MemberRole.caregiver}
+    def _households(self, call: ServiceCall) -> frozenset[str]:
+        """The households the caller is a member of (a caregiver's are not theirs)."""
+        return Caller(self.hub, call.context.user_id or "").households
 
     def _target(self, call: ServiceCall) -> Target:
         entity_id = call.data["entity_id"]
@@ -208,19 +207,15 @@ class Services:
 
     async def register_card(self, call: ServiceCall) -> dict[str, Any]:
         self._require_staff(call)
-        for runtime in self._runtimes():
-            try:
-                runtime.site.id_tags.register_card(call.data["id_tag"], call.data["household_id"])
-            except IdTagError as error:
-                raise ServiceValidationError(DOMAIN, call.service, str(error), "id_tag") from None
+        try:
+            self._id_tags.register_card(call.data["id_tag"], call.data["household_id"])
+        except IdTagError as error:
+            raise ServiceValidationError(DOMAIN, call.service, str(error), "id_tag") from None
         return {"accepted": True}
 
     async def remove_card(self, call: ServiceCall) -> dict[str, Any]:
         self._require_staff(call)
-        removed = [
-            runtime.site.id_tags.remove_card(call.data["id_tag"]) for runtime in self._runtimes()
-        ]
-        return {"accepted": any(removed)}
+        return {"accepted": self._id_tags.remove_card(call.data["id_tag"])}
 
     async def register_charge_point(self, call: ServiceCall) -> dict[str, Any]:
         """Let a charge point connect to a site (its entities appear at once)."""
@@ -259,6 +254,10 @@ class Services:
                 DOMAIN, call.service, "name the charging site (entry_id)", "entry_id"
             )
         return runtimes[0]
+
+    @property
+    def _id_tags(self) -> IdTags:
+        return self.hub.data[ID_TAGS]
 
     def _runtimes(self) -> list[ChargingSiteRuntime]:
         return list(self.hub.data.get(DOMAIN, {}).values())

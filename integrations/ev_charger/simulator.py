@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -28,24 +27,7 @@ from ocpp.v16.enums import (
 )
 
 from .const import SUBPROTOCOL
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
-
-
-class _ClientConnection:
-    def __init__(self, socket: aiohttp.ClientWebSocketResponse) -> None:
-        self.socket = socket
-
-    async def recv(self) -> str:
-        message = await self.socket.receive()
-        if message.type is aiohttp.WSMsgType.TEXT:
-            return message.data
-        raise ConnectionError("closed")
-
-    async def send(self, text: str) -> None:
-        await self.socket.send_str(text)
+from .transport import ConnectionClosed, WebSocketConnection, ocpp_time
 
 
 @dataclass
@@ -67,7 +49,7 @@ class SimulatedChargePoint(ChargePoint):
         connectors: int = 1,
         max_w: int = 7000,
     ) -> None:
-        super().__init__(charge_point_id, _ClientConnection(socket), response_timeout=10)
+        super().__init__(charge_point_id, WebSocketConnection(socket), response_timeout=10)
         self.socket = socket
         self.connectors = {n: SimulatedConnector(max_w) for n in range(1, connectors + 1)}
         self.default_limit_w: float | None = None
@@ -103,7 +85,7 @@ class SimulatedChargePoint(ChargePoint):
         return charge_point
 
     async def _listen(self) -> None:
-        with contextlib.suppress(ConnectionError):
+        with contextlib.suppress(ConnectionClosed):
             await self.start()
 
     async def close(self) -> None:
@@ -130,7 +112,10 @@ class SimulatedChargePoint(ChargePoint):
             self.connectors[connector_id].status = status
         await self.call(
             call.StatusNotification(
-                connector_id=connector_id, error_code=error_code, status=status, timestamp=_now()
+                connector_id=connector_id,
+                error_code=error_code,
+                status=status,
+                timestamp=ocpp_time(),
             )
         )
 
@@ -147,7 +132,7 @@ class SimulatedChargePoint(ChargePoint):
                 connector_id=connector_id,
                 id_tag=id_tag,
                 meter_start=round(connector.energy_wh),
-                timestamp=_now(),
+                timestamp=ocpp_time(),
             )
         )
         if answer.id_tag_info["status"] != "Accepted":
@@ -182,7 +167,7 @@ class SimulatedChargePoint(ChargePoint):
                 transaction_id=connector.transaction_id,
                 meter_value=[
                     {
-                        "timestamp": _now(),
+                        "timestamp": ocpp_time(),
                         "sampledValue": [
                             {
                                 "value": str(energy_wh),
@@ -214,7 +199,7 @@ class SimulatedChargePoint(ChargePoint):
         await self.call(
             call.StopTransaction(
                 meter_stop=round(connector.energy_wh),
-                timestamp=_now(),
+                timestamp=ocpp_time(),
                 transaction_id=transaction_id,
                 reason=reason,
             )

@@ -28,6 +28,7 @@ from .const import (
     ITEM_SERVICE_FEE,
     MIN_CHARGING_W,
 )
+from .entity import unique_id_of
 from .id_tags import IdTags
 from .load_balancer import Demand, share
 from .model import ChargePoint, ChargePointInfo, Connector, SiteTotals, Transaction
@@ -45,7 +46,6 @@ FAULT_ALARM: Final = "charger_fault"
 CHARGING_DONE: Final = frozenset({"SuspendedEV", "Finishing"})
 UNPLUGGED: Final = frozenset({"Available", "Unavailable", "Faulted"})
 
-ConnectorKey = tuple[str, int]
 PlatformAdder = Callable[[ChargePoint, Connector | None], Awaitable[None]]
 
 
@@ -64,11 +64,11 @@ class MeterWentBackwards(ValueError):
 class ChargingSite:
     """The charge points, cards and sessions of one site, and its share of the supply."""
 
-    def __init__(self, hub: Hub, entry_id: str, settings: SiteSettings) -> None:
+    def __init__(self, hub: Hub, entry_id: str, settings: SiteSettings, id_tags: IdTags) -> None:
         self.hub = hub
         self.entry_id = entry_id
         self.settings = settings
-        self.id_tags = IdTags(hub)
+        self.id_tags = id_tags  # the hub's cards: one registry for every site
         self.charge_points: dict[str, ChargePoint] = {}
         self.transactions: dict[int, Transaction] = {}
         self.totals = SiteTotals(settings.supply_limit_w)
@@ -80,13 +80,13 @@ class ChargingSite:
 
     # -- keeping ------------------------------------------------------------------------
 
-    def _key(self, charge_point_id: str) -> str:
-        return f"{self.entry_id}/{charge_point_id}"
+    def _key(self, name: str | int) -> str:
+        """The key of a charge point's (or a transaction's) record: the site's own."""
+        return f"{self.entry_id}/{name}"
 
     async def load(self) -> None:
-        """Read the registered charge points, cards and open transactions."""
-        await self.id_tags.load()
-        prefix = f"{self.entry_id}/"
+        """Read the registered charge points and open transactions."""
+        prefix = self._key("")
         for key, record in (await self._data.load(CHARGE_POINT)).items():
             if key.startswith(prefix):
                 charge_point_id = key.removeprefix(prefix)
@@ -110,7 +110,7 @@ class ChargingSite:
         self._data.save(CHARGE_POINT, self._key(charge_point.id), charge_point.as_record())
 
     def _save_transaction(self, transaction: Transaction) -> None:
-        self._data.save(TRANSACTION, f"{self.entry_id}/{transaction.id}", transaction.as_record())
+        self._data.save(TRANSACTION, self._key(transaction.id), transaction.as_record())
 
     # -- charge points ------------------------------------------------------------------
 
@@ -141,13 +141,6 @@ class ChargingSite:
             _LOGGER.info("Charge point %s registered", charge_point_id)
         return charge_point
 
-    async def remove(self, charge_point_id: str) -> None:
-        del self.charge_points[charge_point_id]
-        self._data.remove(CHARGE_POINT, self._key(charge_point_id))
-        device = self.hub.devices.get_by_identifier(DOMAIN, charge_point_id)
-        if device is not None:
-            self.hub.devices.remove(device.id)
-
     def connected(self, charge_point_id: str, link: Link) -> None:
         """A charge point is online; its sessions' limits go out again (it may have
         rebooted and forgotten them)."""
@@ -156,7 +149,6 @@ class ChargingSite:
         for connector in charge_point.connectors.values():
             connector.limit_w = None
         charge_point.connected = True
-        charge_point.last_heard = self.hub.clock.time()
         charge_point.changed()
 
     def disconnected(self, charge_point_id: str, link: Link) -> None:
@@ -165,9 +157,6 @@ class ChargingSite:
             if (charge_point := self.charge_points.get(charge_point_id)) is not None:
                 charge_point.connected = False
                 charge_point.changed()
-
-    def heard(self, charge_point_id: str) -> None:
-        self.charge_points[charge_point_id].last_heard = self.hub.clock.time()
 
     def booted(self, charge_point_id: str, info: ChargePointInfo) -> None:
         charge_point = self.charge_points[charge_point_id]
@@ -242,14 +231,12 @@ class ChargingSite:
     ) -> None:
         """Alarm the operator when a connector (or the charge point) reports Faulted;
         clear the alarm when it reports anything else."""
-        unique_id = status_unique_id(
-            charge_point.id, 0 if connector is None else connector.connector_id
-        )
-        entity_id = self.hub.entities.get_entity_id("sensor", DOMAIN, unique_id)
-        if connector is None:
-            entity_id = self.hub.entities.get_entity_id(
-                "binary_sensor", DOMAIN, connection_unique_id(charge_point.id)
-            )
+        if connector is None:  # the charge point as a whole: its connection sensor
+            unique_id = unique_id_of(charge_point.id, 0, "connection")
+            entity_id = self.hub.entities.get_entity_id("binary_sensor", DOMAIN, unique_id)
+        else:
+            unique_id = unique_id_of(charge_point.id, connector.connector_id, "status")
+            entity_id = self.hub.entities.get_entity_id("sensor", DOMAIN, unique_id)
         where = charge_point.name + (
             "" if connector is None else f" connector {connector.connector_id}"
         )
@@ -324,9 +311,7 @@ class ChargingSite:
     ) -> None:
         """Take a connector's readings; :class:`MeterWentBackwards` refuses a register
         lower than the last (nothing is taken from that message)."""
-        connector = self.charge_points[charge_point_id].connectors.get(connector_id)
-        if connector is None:
-            connector = self._connector(self.charge_points[charge_point_id], connector_id)
+        connector = self._connector(self.charge_points[charge_point_id], connector_id)
         last = connector.energy_wh
         if energy_wh is not None and last is not None and energy_wh < last:
             raise MeterWentBackwards(
@@ -384,14 +369,18 @@ class ChargingSite:
         connector.transaction = None
         connector.limit_w = None
         del self.transactions[transaction.id]
-        self._data.remove(TRANSACTION, f"{self.entry_id}/{transaction.id}")
+        self._data.remove(TRANSACTION, self._key(transaction.id))
+
+    def _session_name(self, transaction: Transaction) -> str:
+        """The session in a statement's words: "Charger CP-1, session 42"."""
+        return f"{self.charge_points[transaction.charge_point_id].name}, session {transaction.id}"
 
     def _reference(self, transaction: Transaction) -> str:
         return f"{self.entry_id}/{transaction.charge_point_id}/{transaction.id}"
 
     async def _bill_session(self, transaction: Transaction) -> None:
         prices, reference = transaction.prices, self._reference(transaction)
-        where = f"{self.charge_points[transaction.charge_point_id].name}, session {transaction.id}"
+        where = self._session_name(transaction)
         await self.hub.metering.record(
             household_id=transaction.household_id,
             domain=DOMAIN,
@@ -422,7 +411,7 @@ class ChargingSite:
         minutes = math.ceil(idle_seconds / 60) if idle_seconds > 0 else 0
         if minutes == 0:
             return
-        where = f"{self.charge_points[transaction.charge_point_id].name}, session {transaction.id}"
+        where = self._session_name(transaction)
         await self.hub.metering.record(
             household_id=transaction.household_id,
             domain=DOMAIN,
@@ -497,11 +486,3 @@ class ChargingSite:
             self.totals.allocated_w = sum(c.limit_w or 0 for c in connectors.values())
             self.totals.sessions = len(wanting)
             self.totals.changed()
-
-
-def status_unique_id(charge_point_id: str, connector_id: int) -> str:
-    return f"{charge_point_id}:{connector_id}:status"
-
-
-def connection_unique_id(charge_point_id: str) -> str:
-    return f"{charge_point_id}:0:connection"

@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
-from conftest import CARD_A, CARD_B, SITE, ConnectCharger
+from charger_helpers import CARD_A, CARD_B, SITE, ConnectCharger
 
 from linli.community.households import HouseholdEntry
 from linli.config_entries import ConfigEntryState

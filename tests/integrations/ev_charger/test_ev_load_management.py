@@ -3,7 +3,7 @@ add up to more than the supply, whatever starts, stops or changes."""
 
 from __future__ import annotations
 
-from conftest import CARD_A, CARD_B, CARD_C, ConnectCharger
+from charger_helpers import CARD_A, CARD_B, CARD_C, ConnectCharger
 
 from linli.community.households import HouseholdEntry
 from linli.context import Context

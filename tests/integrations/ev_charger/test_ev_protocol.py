@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient
-from conftest import CARD_A, SITE, ConnectCharger
+from charger_helpers import CARD_A, SITE, ConnectCharger
 from ocpp.exceptions import PropertyConstraintViolationError
 from ocpp.messages import CallError
 

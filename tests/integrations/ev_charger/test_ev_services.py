@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 from aiohttp.test_utils import TestClient
-from conftest import CARD_B, ConnectCharger
+from charger_helpers import CARD_B, ConnectCharger
 
 from linli.community.households import HouseholdEntry
 from linli.hub import Hub
