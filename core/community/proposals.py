@@ -349,7 +349,7 @@ class Governance:
             for p in self.proposals.about(domain)
         ):
             return None
-        enabled_by = self._latest_passed(domain)
+        enabled_by = self.latest_passed(domain)
         integration = self.hub.integrations.catalog.get(domain)
         name = integration.manifest.name if integration is not None else domain
         return self.propose(
@@ -544,7 +544,7 @@ class Governance:
             or integration.manifest.integration_type not in GOVERNED_TYPES
         ):
             return None
-        latest = self._latest_passed(domain)
+        latest = self.latest_passed(domain)
         if latest is not None and latest.action is Action.enable:
             return None
         if latest is not None:
@@ -571,7 +571,7 @@ class Governance:
         """How the community pays for the service ``domain`` (one of ``FUNDING_MODELS``):
         as the passed proposal that enabled it chose; when it chose none (or no vote was
         needed), the first model the integration's manifest offers; else ``market``."""
-        latest = self._latest_passed(domain)
+        latest = self.latest_passed(domain)
         if latest is not None and latest.action is Action.enable and latest.funding_model:
             return latest.funding_model
         integration = self.hub.integrations.catalog.get(domain)
@@ -579,7 +579,8 @@ class Governance:
             return integration.manifest.funding[0]
         return "market"
 
-    def _latest_passed(self, domain: str) -> ProposalEntry | None:
+    def latest_passed(self, domain: str) -> ProposalEntry | None:
+        """The passed proposal that last decided whether ``domain`` runs, if any."""
         passed = [p for p in self.proposals.about(domain) if p.status is ProposalStatus.passed]
         return max(passed, key=lambda p: (p.decided_at or 0.0, p.closes_at), default=None)
 

@@ -32,7 +32,12 @@ _LOGGER = logging.getLogger(__name__)
 
 MAX_BODY: Final = 1024 * 1024  # bytes; a larger request body is refused with 413
 SHUTDOWN_TIMEOUT: Final = 5.0  # seconds requests under way may take to finish at stop
-WEB_APP_INDEX: Final = Path(frontend.__file__).parent / "index.html"
+WEB_APP_FOLDER: Final = Path(frontend.__file__).parent.resolve()
+WEB_APP_INDEX: Final = WEB_APP_FOLDER / "index.html"
+WEB_APP_PATH: Final = "/frontend/"  # the web app's modules, styles and texts
+# What the web app's folder may serve: its Python package marker is not for browsers.
+WEB_APP_FILES: Final = {".js": "text/javascript", ".css": "text/css", ".json": "application/json",
+                        ".svg": "image/svg+xml", ".png": "image/png"}
 
 # Codes of the errors aiohttp raises itself (no route, wrong method, body too large…).
 _CODES: Final = {
@@ -119,6 +124,19 @@ async def web_app(request: web.Request) -> web.StreamResponse:
     return web.FileResponse(WEB_APP_INDEX)
 
 
+async def web_app_file(request: web.Request) -> web.StreamResponse:
+    """A module, style sheet, text or image of the web app; the browser checks for a newer
+    one on each load (``no-cache``), so an upgraded hub never runs with stale modules."""
+    relative = request.match_info["path"]
+    path = (WEB_APP_FOLDER / relative).resolve()
+    content_type = WEB_APP_FILES.get(path.suffix)
+    if content_type is None or not path.is_file() or not path.is_relative_to(WEB_APP_FOLDER):
+        raise ApiError(404, "not_found", f"The web app has no file {relative!r}")
+    response = web.FileResponse(path, headers={hdrs.CACHE_CONTROL: "no-cache"})
+    response.content_type = content_type
+    return response
+
+
 class HttpServer:
     """The hub's web application, its tokens, and the listening socket once started."""
 
@@ -133,6 +151,7 @@ class HttpServer:
         for table in ROUTES:
             self.app.router.add_routes(table)
         self.app.router.add_get("/", web_app)
+        self.app.router.add_get(WEB_APP_PATH + "{path:.+}", web_app_file)
         self.app.router.add_route("*", ENDPOINTS_PATH, self.endpoints.dispatch)
         websocket.setup(self.app)  # closes the WebSocket connections when the server stops
         self._runner: web.AppRunner | None = None

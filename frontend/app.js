@@ -1,0 +1,3 @@
+// The web app's entry: texts first, then the login or the app itself.
+
+import "./components/linli-app.js";
