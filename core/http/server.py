@@ -36,8 +36,13 @@ WEB_APP_FOLDER: Final = Path(frontend.__file__).parent.resolve()
 WEB_APP_INDEX: Final = WEB_APP_FOLDER / "index.html"
 WEB_APP_PATH: Final = "/frontend/"  # the web app's modules, styles and texts
 # What the web app's folder may serve: its Python package marker is not for browsers.
-WEB_APP_FILES: Final = {".js": "text/javascript", ".css": "text/css", ".json": "application/json",
-                        ".svg": "image/svg+xml", ".png": "image/png"}
+WEB_APP_FILES: Final = {
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+}
 
 # Codes of the errors aiohttp raises itself (no route, wrong method, body too large…).
 _CODES: Final = {

@@ -59,7 +59,9 @@ def add_resident(
     return Person(user, household=household, unit=unit)
 
 
-def add_staff(hub: Hub, username: str, *, name: str | None = None, role: str = "operator") -> Person:
+def add_staff(
+    hub: Hub, username: str, *, name: str | None = None, role: str = "operator"
+) -> Person:
     """A member of the property office (or an admin) who can log in."""
     user = hub.users.create(username, role, name=name, password_hash=hash_password(PASSWORD))
     return Person(user)

@@ -86,7 +86,9 @@ async def open_page(browser: Browser, hub: Hub, viewport: dict[str, int]) -> tup
 
 
 @pytest.fixture
-async def page(browser: Browser, web_hub: Hub, request: pytest.FixtureRequest) -> AsyncIterator[Page]:
+async def page(
+    browser: Browser, web_hub: Hub, request: pytest.FixtureRequest
+) -> AsyncIterator[Page]:
     """A page of the web app in a phone-sized window (``@pytest.mark.desktop``: a desktop's),
     in a fresh browser profile. The test fails if the app logs an error or throws."""
     viewport = DESKTOP if request.node.get_closest_marker("desktop") else PHONE

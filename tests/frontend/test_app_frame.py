@@ -43,7 +43,9 @@ async def test_an_operator_lands_on_the_dashboard_and_can_switch_to_english(
     await expect(page.locator("html")).to_have_attribute("lang", "en")
 
     await page.reload()  # the choice is kept
-    await expect(page.get_by_role("navigation").get_by_role("link", name="Alarm console")).to_be_visible()
+    await expect(
+        page.get_by_role("navigation").get_by_role("link", name="Alarm console")
+    ).to_be_visible()
 
 
 async def test_logging_out_returns_to_the_login_and_the_token_no_longer_works(
