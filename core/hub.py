@@ -24,6 +24,7 @@ from .context import Context
 from .discovery.zeroconf import ZeroconfDiscovery
 from .events import EventBus
 from .exceptions import HubStateError
+from .figures import Figures
 from .http.server import HttpServer
 from .loader.catalog import IntegrationCatalog
 from .loader.setup import IntegrationSetup
@@ -89,6 +90,7 @@ class Hub:
         self.notifications = Notifications(self)
         self.alarms = Alarms(self)
         self.metering = Metering(self)
+        self.figures = Figures(self)
         # Default: the built-in plugin and every installed plugin (entry-point group "linli").
         self.plugins = plugins if plugins is not None else create_plugin_manager()
         self.integrations = IntegrationSetup(self, IntegrationCatalog(self.plugins))

@@ -79,6 +79,7 @@ class Action(StrEnum):
     # Paid services.
     read_statements = auto()
     export_usage = auto()
+    read_figures = auto()
     # Privacy and accounts.
     read_consents = auto()
     export_household = auto()
@@ -119,6 +120,7 @@ WORDS: Final[Mapping[Action, str]] = {
     Action.read_ratings: "see the ratings of",
     Action.read_statements: "see the statements of",
     Action.export_usage: "export the usage records of",
+    Action.read_figures: "see the key figures of",
     Action.read_consents: "see the consents of",
     Action.export_household: "export the data of",
     Action.read_audit: "read the audit log of",
@@ -247,6 +249,7 @@ RULES: Final[Mapping[Action, Mapping[Role, frozenset[Scope]]]] = {
         ADMIN: _HOUSEHOLDS | _COMMUNITY,
     },
     Action.export_usage: {OPERATOR: _COMMUNITY, ADMIN: _COMMUNITY},
+    Action.read_figures: {OPERATOR: _COMMUNITY, ADMIN: _COMMUNITY},
     Action.read_consents: {
         RESIDENT: frozenset({OWN, CARED}),
         HOUSEHOLD_ADMIN: frozenset({OWN, CARED}),

@@ -75,6 +75,7 @@ async def async_setup_entry(hub: Hub, entry: ConfigEntry) -> bool:
     except ValueError as error:  # another integration has the endpoint
         raise ConfigEntryError(str(error)) from None
     hub.config_entries.on_unload(entry, bank.start())
+    hub.config_entries.on_unload(entry, hub.figures.contribute(DOMAIN, bank.figures))
     register_services(hub)
     return True
 

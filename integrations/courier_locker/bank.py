@@ -114,6 +114,15 @@ class LockerBank:
         self._household_adders.append(adder)
         await asyncio.gather(*(adder(household_id) for household_id in self.households))
 
+    def figures(self) -> dict[str, int]:
+        """For the operator's dashboard: compartments, those holding a parcel, and overdue."""
+        held = [c.parcel for c in self.compartments.values() if c.parcel is not None]
+        return {
+            "compartments": len(self.compartments),
+            "occupied": len(held),
+            "overdue": sum(1 for parcel in held if parcel.overdue),
+        }
+
     def waiting_for(self, household_id: str) -> list[Parcel]:
         """The household's parcels in the bank, oldest first."""
         parcels = (c.parcel for c in self.compartments.values() if c.parcel is not None)

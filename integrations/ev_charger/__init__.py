@@ -38,6 +38,7 @@ class ChargingSiteRuntime:
     site: ChargingSite
     central_system: CentralSystem
     unregister: Unsubscribe
+    withdraw_figures: Unsubscribe
 
 
 async def async_setup_entry(hub: Hub, entry: ConfigEntry) -> bool:
@@ -53,7 +54,10 @@ async def async_setup_entry(hub: Hub, entry: ConfigEntry) -> bool:
     runtimes = hub.data.setdefault(DOMAIN, {})
     if not runtimes:
         Services(hub).register()
-    runtimes[entry.id] = ChargingSiteRuntime(entry.id, site, central_system, unregister)
+    withdraw_figures = hub.figures.contribute(DOMAIN, site.figures)
+    runtimes[entry.id] = ChargingSiteRuntime(
+        entry.id, site, central_system, unregister, withdraw_figures
+    )
     await hub.config_entries.forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -63,6 +67,7 @@ async def async_unload_entry(hub: Hub, entry: ConfigEntry) -> bool:
     runtimes = hub.data[DOMAIN]
     runtime: ChargingSiteRuntime = runtimes.pop(entry.id)
     runtime.unregister()
+    runtime.withdraw_figures()
     await runtime.central_system.close()
     if not runtimes:
         Services(hub).remove()

@@ -127,6 +127,21 @@ class ChargingSite:
         for adder in self._adders:
             await adder(charge_point, connector)
 
+    def figures(self) -> dict[str, float]:
+        """For the operator's dashboard: connectors, those with a car plugged in (charging or
+        done and idle), those charging, the power drawn and the supply limit, in kW."""
+        connectors = [c for cp in self.charge_points.values() for c in cp.connectors.values()]
+        sessions = [c.transaction for c in connectors if c.transaction is not None]
+        return {
+            "connectors": len(connectors),
+            "occupied": len(sessions),
+            "charging": sum(
+                1 for t in sessions if t.stopped_at is None and t.charging_finished_at is None
+            ),
+            "power_kw": sum(c.power_w or 0.0 for c in connectors) / 1000,
+            "limit_kw": self.totals.limit_w / 1000,
+        }
+
     def may_connect(self, charge_point_id: str) -> bool:
         return charge_point_id in self.charge_points or self.settings.auto_register
 

@@ -51,6 +51,7 @@ GRID = """
     read_ratings            M                M                M                M
     read_statements         O                O                OCXM             OCXM
     export_usage            -                -                M                M
+    read_figures            -                -                M                M
     read_consents           OC               OC               OC               OCX
     export_household        O                O                O                OCX
     read_audit              -                -                M                M

@@ -412,7 +412,7 @@ def _proposal(town: Town, role: str) -> dict[str, Any]:
     return {"title": f"刷墙 {role}", "matter": "other", "closes_at": closes.isoformat()}
 
 
-WEB_APP = "200" if WEB_APP_INDEX.is_file() else "404"
+WEB_APP = "200" if WEB_APP_INDEX.is_file() else "404"  # served without a token
 EVERY_ENTITY = {"entity_id": f"{A_SWITCH},{HEART},{B_LOCK},{GATE}"}
 STATES = "/api/states/{entity_id}"
 SERVICE = "/api/services/{domain}/{service}"
@@ -425,6 +425,7 @@ def this_month(town: Town, role: str) -> dict[str, str]:
 
 CASES = (
     Case("GET", "/", " ".join([WEB_APP] * 6)),
+    Case("GET", "/frontend/{path}", ALL_200, args={"path": "app.js"}),
     Case("GET", "/api/", ALL_200),
     # Devices' endpoints: none registered in the town, so every role finds nothing there.
     Case(
@@ -671,6 +672,10 @@ CASES = (
     ),
     Case("GET", "/api/statements", STAFF_ONLY, params=this_month),
     Case("GET", "/api/usage/export", STAFF_ONLY, params=this_month),
+    # The web app's: what integrations there are, their texts, and the key figures.
+    Case("GET", "/api/integrations", ALL_200),
+    Case("GET", "/api/translations/{language}", ALL_200, args={"language": "zh-Hans"}),
+    Case("GET", "/api/dashboard", STAFF_ONLY),
     # Alarms: a household handles its own, a caregiver those of whom they care for, staff all.
     Case("GET", "/api/alarms", ALL_200),
     Case("GET", "/api/alarms/{alarm_id}", "200 200 200 404 200 200", "A's"),

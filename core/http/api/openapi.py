@@ -35,6 +35,7 @@ from ...config_entries.entry import ConfigEntryState
 from ...const import MAX_STATE_LENGTH
 from ...flows.handler import FlowResultType
 from ...loader.manifest import FUNDING_MODELS
+from ...loader.setup import IntegrationState
 from ...metering.statements import FIRST_YEAR, LAST_YEAR, MONTH_PATTERN
 from ...recorder.purge import PROTECTED_CATEGORIES
 from ...registry.areas import AreaKind
@@ -47,6 +48,7 @@ from .alarms import DEFAULT_ALARM_LIMIT, MAX_ALARM_LIMIT
 from .auth import LOGIN_PATH, MAX_TOKEN_NAME, REFRESH_PATH
 from .community import MAX_ROSTER
 from .history import PERIODS
+from .integrations import LANGUAGES
 from .privacy import DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT
 from .websocket import WEBSOCKET_PATH
 
@@ -485,6 +487,7 @@ def schemas() -> dict[str, Schema]:
         **privacy_schemas(),
         **alarm_schemas(),
         **metering_schemas(),
+        **web_app_schemas(),
     }
 
 
@@ -2084,6 +2087,110 @@ def metering_paths() -> dict[str, Schema]:
     }
 
 
+def web_app_schemas() -> dict[str, Schema]:
+    counts = {"type": "object", "additionalProperties": COUNT}
+    return {
+        "Integration": closed(
+            {
+                "domain": STRING,
+                "name": {**STRING, "description": "In the language asked for"},
+                "integration_type": STRING,
+                "config_flow": BOOLEAN,
+                "builtin": BOOLEAN,
+                "version": nullable(STRING),
+                "vendor": nullable(STRING),
+                "data_categories": array(STRING),
+                "funding": array(enum_of(FUNDING_MODELS)),
+                "funding_model": nullable(enum_of(FUNDING_MODELS)),
+                "allowed": {**BOOLEAN, "description": "Whether the community's vote lets it run"},
+                "refusal": nullable({**STRING, "description": "Why it may not run"}),
+                "decided_by": nullable(
+                    closed(
+                        {
+                            "id": STRING,
+                            "title": STRING,
+                            "action": nullable(STRING),
+                            "decided_at": nullable(TIMESTAMP),
+                        }
+                    )
+                ),
+                "state": enum_of(IntegrationState),
+                "failure": nullable({**STRING, "description": "Why it failed, when it did"}),
+                "entries": {**array(ref("ConfigEntry")), "description": "Those the caller sees"},
+            }
+        ),
+        "Dashboard": closed(
+            {
+                "community": closed({"units": COUNT, "households": COUNT, "members": COUNT}),
+                "devices": closed({"total": COUNT, "online": COUNT}),
+                "alarms": closed(
+                    {"active": COUNT, "by_severity": {**counts, "description": "Open alarms"}}
+                ),
+                "integrations": closed({"loaded": COUNT, "failed": COUNT}),
+                "services": {
+                    "type": "object",
+                    "description": "Integration domain -> the figures it contributes",
+                    "additionalProperties": {"type": "object", "additionalProperties": NUMBER},
+                },
+                "usage": closed(
+                    {
+                        "month": {"type": "string", "pattern": MONTH_PATTERN},
+                        "total_fen": COUNT,
+                        "by_service": {**counts, "description": "Domain -> fen billed"},
+                    }
+                ),
+            }
+        ),
+    }
+
+
+def web_app_paths() -> dict[str, Schema]:
+    languages = enum_of(LANGUAGES)
+    return {
+        "/api/integrations": {
+            "get": operation(
+                "listIntegrations",
+                "integrations",
+                "Every integration the hub knows: whether the community's vote lets it run, "
+                "its state and failure, and the config entries the caller may see",
+                {200: answer("The integrations, by domain", array(ref("Integration")))},
+                parameters=[
+                    query_parameter(
+                        "language",
+                        "The language of the names (others: English)",
+                        {**STRING, "default": LANGUAGES[0]},
+                    )
+                ],
+            )
+        },
+        "/api/translations/{language}": {
+            "get": operation(
+                "getTranslations",
+                "integrations",
+                "The integrations' texts in a language, with English for what one lacks",
+                {
+                    200: answer(
+                        "Integration domain -> its texts (translations/<language>.json)",
+                        {"type": "object", "additionalProperties": OBJECT},
+                    )
+                },
+                parameters=[path_parameter("language", "The language", languages)],
+            )
+        },
+        "/api/dashboard": {
+            "get": operation(
+                "getDashboard",
+                "integrations",
+                "The community's key figures: households, devices online, open alarms, "
+                "integrations, the integrations' own figures and this month's billed usage",
+                {200: answer("The figures", ref("Dashboard"))},
+                errors=[403],
+                description="For operators and admins.",
+            )
+        },
+    }
+
+
 def build_document() -> Schema:
     """The whole OpenAPI document."""
     error_responses: dict[str, Schema] = {
@@ -2121,6 +2228,7 @@ def build_document() -> Schema:
                 "privacy",
                 "alarms",
                 "metering",
+                "integrations",
             )
         ],
         "paths": {
@@ -2137,6 +2245,7 @@ def build_document() -> Schema:
             **privacy_paths(),
             **alarm_paths(),
             **metering_paths(),
+            **web_app_paths(),
         },
         "components": {
             "securitySchemes": {

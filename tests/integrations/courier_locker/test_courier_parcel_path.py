@@ -53,6 +53,9 @@ async def test_a_deposited_parcel_opens_once_for_its_code(
     assert hub.states.get(compartment(hub, 3)).state == "occupied"
     assert hub.states.get("sensor.lockers_a_free_medium_compartments").state == "0"
     assert hub.states.get("sensor.lockers_a_free_small_compartments").state == "2"
+    compartments = len(hub.data["courier_locker"][bank.id].compartments)
+    occupied = {"compartments": compartments, "occupied": 1, "overdue": 0}
+    assert hub.figures.services()["courier_locker"] == occupied  # the operator's dashboard
 
     wrong = "000000" if code != "000000" else "111111"
     answer = await courier.pickup(3, wrong)
@@ -62,6 +65,7 @@ async def test_a_deposited_parcel_opens_once_for_its_code(
 
     assert hub.states.get(compartment(hub, 3)).state == "free"
     assert hub.states.get("sensor.lockers_a_free_medium_compartments").state == "1"
+    assert hub.figures.services()["courier_locker"]["occupied"] == 0
     waiting = hub.states.get(waiting_parcels(hub, neighbours.zhang.id))
     assert (waiting.state, waiting.attributes["parcels"]) == ("0", [])
     assert (await neighbours.told("zhang"))[-1][0] == "快递已取出"

@@ -46,9 +46,13 @@ async def test_a_session_is_billed_by_the_meter(
         await charger.charge(1, 600)
     await hub.block_till_done()
     assert hub.states.get(SESSION_ENERGY).state == "7.0"
+    figures = hub.figures.services()[DOMAIN]  # the operator's dashboard
+    assert (figures["charging"], figures["power_kw"], figures["limit_kw"]) == (1, 7.0, 11.0)
 
     await charger.stop_session(1)
     await hub.block_till_done()
+    figures = hub.figures.services()[DOMAIN]
+    assert (figures["occupied"], figures["charging"]) == (1, 0)  # stopped, still plugged in
     statement = await hub.metering.statement(households[0].id, this_month(hub))
     energy = next(line for line in statement.lines if line.item == "energy")
     assert (energy.quantity_milli, energy.unit, energy.unit_price_fen) == (7000, "kWh", 120)
