@@ -122,11 +122,22 @@ async def require_token(request: web.Request, handler: web.Handler) -> web.Strea
     return await handler(request)
 
 
+# The page runs only the hub's own modules and talks only to the hub; nobody may frame it.
+WEB_APP_HEADERS: Final = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; connect-src 'self'; "
+    "img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    hdrs.CACHE_CONTROL: "no-cache",
+}
+
+
 async def web_app(request: web.Request) -> web.StreamResponse:
     """The web app's page, if the web app is installed."""
     if not WEB_APP_INDEX.is_file():
         raise ApiError(404, "not_found", "No web app is installed; the API is under /api/")
-    return web.FileResponse(WEB_APP_INDEX)
+    return web.FileResponse(WEB_APP_INDEX, headers=WEB_APP_HEADERS)
 
 
 async def web_app_file(request: web.Request) -> web.StreamResponse:
@@ -137,7 +148,7 @@ async def web_app_file(request: web.Request) -> web.StreamResponse:
     content_type = WEB_APP_FILES.get(path.suffix)
     if content_type is None or not path.is_file() or not path.is_relative_to(WEB_APP_FOLDER):
         raise ApiError(404, "not_found", f"The web app has no file {relative!r}")
-    response = web.FileResponse(path, headers={hdrs.CACHE_CONTROL: "no-cache"})
+    response = web.FileResponse(path, headers=WEB_APP_HEADERS)
     response.content_type = content_type
     return response
 

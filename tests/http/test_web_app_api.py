@@ -32,6 +32,9 @@ async def test_the_web_app_is_served_without_a_token_but_nothing_else_of_its_fol
     page = await hub_client_no_auth.get("/")
     assert page.status == 200
     assert '<script type="module" src="/frontend/app.js">' in await page.text()
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy  # no inline or foreign scripts
+    assert "frame-ancestors 'none'" in policy
     module = await hub_client_no_auth.get("/frontend/lib/api.js")
     assert module.status == 200
     assert module.content_type == "text/javascript"
