@@ -22,6 +22,7 @@ from ..exceptions import LinliError
 from .api import ROUTES, auth, websocket
 from .endpoints import PATH as ENDPOINTS_PATH
 from .endpoints import Endpoints
+from .panels import PANELS_PATH, Panels
 from .tokens import TokenRefused, TokenStore
 from .view import HUB, TOKEN, ApiError
 
@@ -140,17 +141,29 @@ async def web_app(request: web.Request) -> web.StreamResponse:
     return web.FileResponse(WEB_APP_INDEX, headers=WEB_APP_HEADERS)
 
 
-async def web_app_file(request: web.Request) -> web.StreamResponse:
-    """A module, style sheet, text or image of the web app; the browser checks for a newer
-    one on each load (``no-cache``), so an upgraded hub never runs with stale modules."""
-    relative = request.match_info["path"]
-    path = (WEB_APP_FOLDER / relative).resolve()
+def _static_file(folder: Path, relative: str) -> web.FileResponse:
+    """A file of ``folder`` the browser may load: a module, style sheet, text or image,
+    checked again on each load (``no-cache``) so that an upgrade never runs stale modules."""
+    path = (folder / relative).resolve()
     content_type = WEB_APP_FILES.get(path.suffix)
-    if content_type is None or not path.is_file() or not path.is_relative_to(WEB_APP_FOLDER):
+    if content_type is None or not path.is_file() or not path.is_relative_to(folder):
         raise ApiError(404, "not_found", f"The web app has no file {relative!r}")
     response = web.FileResponse(path, headers=WEB_APP_HEADERS)
     response.content_type = content_type
     return response
+
+
+async def web_app_file(request: web.Request) -> web.StreamResponse:
+    return _static_file(WEB_APP_FOLDER, request.match_info["path"])
+
+
+async def panel_file(request: web.Request) -> web.StreamResponse:
+    """A file of a panel a plugin adds (:mod:`.panels`)."""
+    name = request.match_info["name"]
+    panel = request.app[HUB].http.panels.all().get(name)
+    if panel is None:
+        raise ApiError(404, "not_found", f"No web app panel {name!r}")
+    return _static_file(panel.static_folder.resolve(), request.match_info["path"])
 
 
 class HttpServer:
@@ -160,6 +173,7 @@ class HttpServer:
         self.hub = hub
         self.tokens = TokenStore(hub)
         self.endpoints = Endpoints()
+        self.panels = Panels(hub)
         self.app = web.Application(
             client_max_size=MAX_BODY, middlewares=[json_errors, require_token]
         )
@@ -167,6 +181,7 @@ class HttpServer:
         for table in ROUTES:
             self.app.router.add_routes(table)
         self.app.router.add_get("/", web_app)
+        self.app.router.add_get(PANELS_PATH + "{name}/{path:.+}", panel_file)
         self.app.router.add_get(WEB_APP_PATH + "{path:.+}", web_app_file)
         self.app.router.add_route("*", ENDPOINTS_PATH, self.endpoints.dispatch)
         websocket.setup(self.app)  # closes the WebSocket connections when the server stops

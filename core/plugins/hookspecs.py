@@ -49,11 +49,12 @@ class NotificationChannel(Protocol):
 class FrontendPanel:
     """A page a plugin adds to the web app, served from its own static folder."""
 
-    name: str  # url path segment, e.g. "lockers" -> /lockers
-    title: str  # shown in the sidebar
+    name: str  # url path segment, e.g. "lockers" -> #/panel/lockers; its element: lockers-panel
+    title: str  # shown in the navigation
     icon: str  # Material Design icon name, e.g. "mdi:locker"
-    static_folder: Path  # served under /static/panels/<name>/
+    static_folder: Path  # served under /frontend/panels/<name>/
     module_url: str  # the panel's JavaScript module, relative to the static folder
+    roles: tuple[str, ...] = ()  # the user roles that see it; empty: everyone
 
 
 # -- Start-up: what the plugin brings ---------------------------------------------------
@@ -100,6 +101,7 @@ def linli_notification_channels(hub: Hub) -> list[NotificationChannel]:
 def linli_frontend_panels() -> list[FrontendPanel]:
     """Return the web app panels this plugin adds (see :class:`FrontendPanel`).
 
-    Called when the HTTP server starts, to register each panel's static folder and to list
-    the panel in the sidebar.
+    Called when the web app first asks for the panels, to serve each panel's static folder
+    and to list the panel in the navigation. The module defines the element
+    ``<name>-panel`` (see :mod:`linli.http.panels`).
     """

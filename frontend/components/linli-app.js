@@ -25,6 +25,7 @@ class LinliApp extends View {
     this.state = "starting";
     this.community = "";
     this.relogin = null; // {promise, resolve} while the login dialog is open
+    this.panels = []; // the pages plugins add (GET /api/panels)
     hub.api = new Api({ loginNeeded: () => this.#loginNeeded() });
     this.on("signed-in", "login-form:not(.relogin)", () => this.#start());
     this.on("signed-in", "login-form.relogin", (event) => this.#signedInAgain(event.detail));
@@ -51,8 +52,13 @@ class LinliApp extends View {
 
   async #start() {
     try {
-      const [user, info] = await Promise.all([hub.api.get("/api/auth/me"), hub.api.get("/api/")]);
+      const [user, info, panels] = await Promise.all([
+        hub.api.get("/api/auth/me"),
+        hub.api.get("/api/"),
+        hub.api.get("/api/panels"),
+      ]);
       hub.user = user;
+      this.panels = panels;
       this.community = info.name;
       await loadIntegrationTexts(hub.api);
     } catch (error) {
@@ -101,6 +107,7 @@ class LinliApp extends View {
           (route) => html`<a href="#/${route.name}" ${route.name === name ? html`aria-current="page"` : ""}>
             ${t(`app.nav.${route.name}`)}</a>`,
         )}
+        ${this.panels.map((panel) => html`<a href="#/panel/${panel.name}">${panel.title}</a>`)}
       </nav>
       <main id="page" class="page"></main>`;
   }
@@ -109,34 +116,49 @@ class LinliApp extends View {
     if (this.state === "ready") this.#showPage();
   }
 
+  /** The page the address names: one of the app's, or a plugin's panel (#/panel/<name>). */
+  #pageFor({ name, params }) {
+    if (name === "panel") {
+      const panel = this.panels.find((item) => item.name === params[0]);
+      return panel && { module: panel.module_url, tag: `${panel.name}-panel`, title: panel.title };
+    }
+    const route = routesFor(hub.user.role).find((item) => item.name === name);
+    return (
+      route && {
+        module: `../pages/${route.module}`,
+        tag: route.module.replace(/\.js$/, ""),
+        title: t(`app.nav.${route.name}`),
+      }
+    );
+  }
+
   async #showPage() {
     const main = this.querySelector("#page");
     if (!main || !hub.user) return;
-    const { name } = parseHash();
-    const route = routesFor(hub.user.role).find((item) => item.name === name);
-    if (!route) {
+    const page = this.#pageFor(parseHash());
+    if (!page) {
       go(homeOf(hub.user.role));
       return;
     }
+    const hash = location.hash.split("?")[0];
     for (const link of this.querySelectorAll(".app-nav a")) {
-      if (link.getAttribute("href") === `#/${name}`) link.setAttribute("aria-current", "page");
+      const href = link.getAttribute("href");
+      if (hash === href || hash.startsWith(`${href}/`)) link.setAttribute("aria-current", "page");
       else link.removeAttribute("aria-current");
     }
-    const tag = route.module.replace(/\.js$/, "");
     try {
-      await import(`../pages/${route.module}`);
+      await import(page.module);
     } catch (error) {
-      main.replaceChildren();
       main.innerHTML = String(failure({ code: "page_missing", message: error.message }));
       return;
     }
-    if (parseHash().name !== name) return; // the user moved on while it loaded
+    if (location.hash.split("?")[0] !== hash) return; // the user moved on while it loaded
     const current = main.firstElementChild;
-    if (current?.localName === tag && current.dataset.hash === location.hash) return;
-    const page = document.createElement(tag);
-    page.dataset.hash = location.hash;
-    main.replaceChildren(page);
-    document.title = `${t(`app.nav.${route.name}`)} · ${this.community || t("app.title")}`;
+    if (current?.localName === page.tag && current.dataset.hash === location.hash) return;
+    const element = document.createElement(page.tag);
+    element.dataset.hash = location.hash;
+    main.replaceChildren(element);
+    document.title = `${page.title} · ${this.community || t("app.title")}`;
   }
 
   #connection(status) {

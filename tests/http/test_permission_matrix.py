@@ -419,6 +419,9 @@ SERVICE = "/api/services/{domain}/{service}"
 STATEMENT = "/api/households/{household_id}/statements/{month}"
 
 
+NO_PANEL = {"name": "lockers", "path": "panel.js"}  # no plugin of the town offers one
+
+
 def this_month(town: Town, role: str) -> dict[str, str]:
     return {"month": town.ids["month"]}
 
@@ -426,6 +429,7 @@ def this_month(town: Town, role: str) -> dict[str, str]:
 CASES = (
     Case("GET", "/", " ".join([WEB_APP] * 6)),
     Case("GET", "/frontend/{path}", ALL_200, args={"path": "app.js"}),
+    Case("GET", "/frontend/panels/{name}/{path}", "404 404 404 404 404 404", args=NO_PANEL),
     Case("GET", "/api/", ALL_200),
     # Devices' endpoints: none registered in the town, so every role finds nothing there.
     Case(
@@ -676,6 +680,7 @@ CASES = (
     Case("GET", "/api/integrations", ALL_200),
     Case("GET", "/api/translations/{language}", ALL_200, args={"language": "zh-Hans"}),
     Case("GET", "/api/dashboard", STAFF_ONLY),
+    Case("GET", "/api/panels", ALL_200),
     # Alarms: a household handles its own, a caregiver those of whom they care for, staff all.
     Case("GET", "/api/alarms", ALL_200),
     Case("GET", "/api/alarms/{alarm_id}", "200 200 200 404 200 200", "A's"),

@@ -4,13 +4,16 @@ their votes and failures, their texts, and the operator's key figures."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 
 from linli.hub import Hub
+from linli.plugins import FrontendPanel, create_plugin_manager, hookimpl
 from linli.testing.governance import vote_in
+from linli.testing.plugin import HubFactory
 
 FIGURES = """
 async def async_setup(hub, config):
@@ -141,3 +144,61 @@ async def test_residents_may_not_see_the_dashboard(hub: Hub, hub_client: TestCli
     assert answer.status == 403
     staff = await hub_client.get("/api/dashboard", headers=token_of(hub, "zhou", "operator"))
     assert staff.status == 200
+
+
+class PanelPlugin:
+    """A vendor's plugin that adds pages to the web app."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @hookimpl
+    def linli_frontend_panels(self) -> list[FrontendPanel]:
+        return [
+            FrontendPanel("lockers", "快递柜管理", "mdi:locker", self.folder, "panel.js"),
+            FrontendPanel(
+                "fees", "收费", "mdi:cash", self.folder, "panel.js", roles=("operator", "admin")
+            ),
+            FrontendPanel("Bad Name", "?", "mdi:alert", self.folder, "panel.js"),
+            FrontendPanel("gone", "?", "mdi:alert", self.folder / "missing", "panel.js"),
+            FrontendPanel("escape", "?", "mdi:alert", self.folder, "../secret.js"),
+        ]
+
+
+async def test_plugins_add_panels_to_the_web_app_for_the_roles_they_name(
+    hub_factory: HubFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "panel"
+    folder.mkdir()
+    (folder / "panel.js").write_text(
+        "customElements.define('lockers-panel', class extends HTMLElement {});"
+    )
+    (tmp_path / "secret.js").write_text("// not the panel's")
+    plugins = create_plugin_manager(entry_points=False)
+    plugins.register(PanelPlugin(folder), name="vendor")
+    hub = await hub_factory(plugins=plugins)
+    client = TestClient(TestServer(hub.http.app, port=0))
+    await client.start_server()
+    try:
+        resident = await client.get("/api/panels", headers=token_of(hub, "wang", "resident"))
+        assert [panel["name"] for panel in await resident.json()] == ["lockers"]
+        operator = await client.get("/api/panels", headers=token_of(hub, "zhou", "operator"))
+        lockers, fees = await operator.json()
+        assert lockers == {
+            "name": "lockers",
+            "title": "快递柜管理",
+            "icon": "mdi:locker",
+            "module_url": "/frontend/panels/lockers/panel.js",
+        }
+        assert fees["name"] == "fees"
+        for problem in ("'Bad Name' is left out", "'gone' is left out", "'escape' is left out"):
+            assert problem in caplog.text
+
+        module = await client.get(lockers["module_url"])
+        assert module.status == 200
+        assert module.content_type == "text/javascript"
+        assert "lockers-panel" in await module.text()
+        for path in ("/frontend/panels/lockers/%2e%2e/secret.js", "/frontend/panels/gone/panel.js"):
+            assert (await client.get(path)).status == 404, path
+    finally:
+        await client.close()

@@ -1,6 +1,6 @@
 """``/api/integrations``: the integrations the hub knows, whether the community's vote lets
-each run and under which funding model, how they are set up, and their texts for the web
-app (``/api/translations/{language}``)."""
+each run and under which funding model, how they are set up, their texts for the web app
+(``/api/translations/{language}``) and the pages plugins add to it (``/api/panels``)."""
 
 from __future__ import annotations
 
@@ -106,3 +106,9 @@ async def translations(request: web.Request) -> web.Response:
         raise not_found(f"No translations in {language!r}; there are {', '.join(LANGUAGES)}")
     catalog = hub_of(request).integrations.catalog.all()
     return json_response({item.domain: _texts(item, language) for item in catalog})
+
+
+@routes.get("/api/panels")
+async def panels(request: web.Request) -> web.Response:
+    """The pages plugins add to the web app that the caller's role may open."""
+    return json_response(hub_of(request).http.panels.visible_to(access.who(request).role))

@@ -2177,6 +2177,28 @@ def web_app_paths() -> dict[str, Schema]:
                 parameters=[path_parameter("language", "The language", languages)],
             )
         },
+        "/api/panels": {
+            "get": operation(
+                "listPanels",
+                "integrations",
+                "The pages plugins add to the web app that the caller's role may open",
+                {
+                    200: answer(
+                        "The panels; each module defines the element <name>-panel",
+                        array(
+                            closed(
+                                {
+                                    "name": STRING,
+                                    "title": STRING,
+                                    "icon": STRING,
+                                    "module_url": {**STRING, "pattern": "^/frontend/panels/"},
+                                }
+                            )
+                        ),
+                    )
+                },
+            )
+        },
         "/api/dashboard": {
             "get": operation(
                 "getDashboard",
