@@ -89,6 +89,19 @@ class Alarms:
 
     # -- reading ----------------------------------------------------------------------------
 
+    def view(self, alarm: Alarm) -> dict[str, Any]:
+        """The alarm as the API shows it: its data, the rungs of its escalation ladder (whom
+        each step notifies), and the names of the people who acknowledged, cleared or
+        commented on it."""
+        data = alarm.as_dict()
+        data["ladder"] = [step.notify.value for step in self.escalation.ladder(alarm)]
+        people = {alarm.acknowledged_by, alarm.cleared_by, *(c.by for c in alarm.comments)}
+        users = self.hub.users
+        data["names"] = {
+            user.id: user.name for user_id in people if user_id and (user := users.get(user_id))
+        }
+        return data
+
     def get(self, alarm_id: str) -> Alarm | None:
         """An open alarm (see :meth:`fetch` for any alarm)."""
         return self._open.get(alarm_id)

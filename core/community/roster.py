@@ -25,6 +25,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -313,14 +314,20 @@ UnitKey = tuple[str, str, str]  # building, unit ("" if none), room
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """A row that was not imported, and why."""
+    """A row that was not imported, and why; ``column`` is the header of the cell at fault,
+    as the file writes it, when one cell is."""
 
     row: int
     message: str
+    column: str | None = None
 
 
 class RowProblem(LinliError):
-    """Why one row cannot be imported (becomes a :class:`RowError`)."""
+    """Why one row cannot be imported (becomes a :class:`RowError`), and the column at fault."""
+
+    def __init__(self, message: str, column: Column | None = None) -> None:
+        super().__init__(message)
+        self.column = column
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -338,18 +345,32 @@ class Person:
     household: str | None
 
 
+def _address_column(header: Header) -> Column | None:
+    """The column an address problem is reported in: 地址, or the first of 楼栋, 单元, 房号."""
+    return next((column for column in ADDRESS_COLUMNS if column in header.columns), None)
+
+
 def _address_of(header: Header, cell: Callable[[Column], str]) -> str:
     """The address as one text: the 地址 column, or 楼栋, 单元 and 房号 put together."""
     columns = [column for column in ADDRESS_COLUMNS if column in header.columns]
     if not any(cell(column) for column in columns):
         names = ", ".join(header.name_of(column) for column in columns)
-        raise RowProblem(f"The address ({names}) is empty")
+        raise RowProblem(f"The address ({names}) is empty", _address_column(header))
     if Column.address in header.columns:
         return cell(Column.address)
     building = re.sub(r"(号楼|栋|幢|座|号)$", "", cell(Column.building))
     unit = re.sub(r"单元$", "", cell(Column.unit))
     room = re.sub(r"(室|号)$", "", cell(Column.room))
     return f"{building}号楼{unit}单元{room}" if unit else f"{building}号楼{room}"
+
+
+@contextmanager
+def _at_fault(column: Column) -> Iterator[None]:
+    """A registry's refusal of a cell's value, as the row's problem in ``column``."""
+    try:
+        yield
+    except RegistryError as error:
+        raise RowProblem(str(error), column) from None
 
 
 def read_person(header: Header, number: int, cells: list[str]) -> Person:
@@ -363,28 +384,31 @@ def read_person(header: Header, number: int, cells: list[str]) -> Person:
 
     name = cell(Column.name)
     if not name:
-        raise RowProblem(f"{header.name_of(Column.name)} is empty")
+        raise RowProblem(f"{header.name_of(Column.name)} is empty", Column.name)
     role_text = cell(Column.role)
     role = ROLES.get(unicodedata.normalize("NFKC", role_text).strip().casefold())
     if role is None:
         written = f"{role_text!r} is not a role" if role_text else "is empty"
-        raise RowProblem(f"{header.name_of(Column.role)} {written}: expected {EXPECTED_ROLES}")
-    try:
-        address = _address_of(header, cell)
+        raise RowProblem(
+            f"{header.name_of(Column.role)} {written}: expected {EXPECTED_ROLES}", Column.role
+        )
+    address = _address_of(header, cell)
+    with _at_fault(_address_column(header)):
         parsed = unit_address(address)
+    with _at_fault(Column.area):
         area = area_dm2(cell(Column.area)) if cell(Column.area) else None
+    with _at_fault(Column.phone):
         phone = check_phone(cell(Column.phone)) if cell(Column.phone) else None
-    except RegistryError as error:
-        raise RowProblem(str(error)) from None
     names = unicodedata.normalize("NFKC", cell(Column.cares_for))
     cares_for = tuple(name for name in NAME_SEPARATORS.split(names) if name) or None
     if cares_for and role is not MemberRole.caregiver:
         raise RowProblem(
             f"{name} is not a caregiver ({header.name_of(Column.role)} {role_text}) "
-            f"but has {header.name_of(Column.cares_for)} {cell(Column.cares_for)!r}"
+            f"but has {header.name_of(Column.cares_for)} {cell(Column.cares_for)!r}",
+            Column.cares_for,
         )
     if cares_for and name in cares_for:
-        raise RowProblem(f"{name} cannot care for themselves")
+        raise RowProblem(f"{name} cannot care for themselves", Column.cares_for)
     return Person(
         row=number,
         address=address,
@@ -443,7 +467,10 @@ class ImportReport:
             "households": self.households.as_dict(),
             "members": self.members.as_dict(),
             "missing_removed": self.missing_removed,
-            "errors": [{"row": error.row, "message": error.message} for error in self.errors],
+            "errors": [
+                {"row": error.row, "column": error.column, "message": error.message}
+                for error in self.errors
+            ],
         }
 
 
@@ -463,8 +490,9 @@ class _Plan:
         self.changes: list[Callable[[], Any]] = []
         self.unlisted: list[MemberEntry] = []  # stored members the roster does not list
 
-    def refuse(self, person: Person, message: str) -> None:
-        self.report.errors.append(RowError(person.row, message))
+    def refuse(self, person: Person, message: str, column: Column | None = None) -> None:
+        header = self.header.name_of(column) if column in self.header.columns else None
+        self.report.errors.append(RowError(person.row, message, header))
 
     def unit(self, people: list[Person]) -> None:
         """Plan the people of one unit (in roster order)."""
@@ -483,6 +511,7 @@ class _Plan:
                     person,
                     f"No row gives the area of {person.address}: fill in "
                     f"{self.header.name_of(Column.area)} in at least one of its rows",
+                    Column.area,
                 )
             return
         people = self._caring_for_members(people, set(stored))
@@ -512,6 +541,7 @@ class _Plan:
                     person,
                     f"{self.header.name_of(column)} of {person.address} differs from row "
                     f"{first.row}: {_shown(value)} here, {_shown(getattr(first, attribute))} there",
+                    column,
                 )
                 continue
             if value is not None and first is None:
@@ -528,6 +558,7 @@ class _Plan:
                     person,
                     f"{person.name} is already listed for {person.address} "
                     f"in row {first_row[person.name]}",
+                    Column.name,
                 )
             else:
                 first_row[person.name] = person.row
@@ -555,6 +586,7 @@ class _Plan:
                         f"{self.header.name_of(Column.cares_for)} {', '.join(missing)} "
                         f"{'is' if len(missing) == 1 else 'are'} not of the household "
                         f"of {person.address}",
+                        Column.cares_for,
                     )
             people = [person for person in people if person.row not in unknown]
 
@@ -707,7 +739,8 @@ def import_rows(
         try:
             person = read_person(header, number, cells)
         except RowProblem as problem:
-            report.errors.append(RowError(number, str(problem)))
+            column = problem.column if problem.column in header.columns else None
+            report.errors.append(RowError(number, str(problem), column and header.name_of(column)))
             continue
         by_unit.setdefault(person.unit_key, []).append(person)
     if not report.rows:

@@ -52,8 +52,8 @@ export class HubSocket {
     } else if (message.type === "auth_ok") {
       this.attempt = 0;
       this.nextId = 1;
+      this.#setStatus("connected"); // first: command() refuses to send while not connected
       for (const subscription of this.subscriptions.values()) this.#subscribe(subscription);
-      this.#setStatus("connected");
     } else if (message.type === "auth_invalid") {
       this.needsFreshToken = true; // expired: the next attempt refreshes it first
     } else if (message.type === "result") {

@@ -86,28 +86,39 @@ GOOD_AND_BAD = [
 ]
 
 BAD_ROWS = [
-    RowError(6, "建筑面积(㎡) of 7号楼2单元1203 differs from row 2: 90.00 m² here, 89.35 m² there"),
+    RowError(
+        6,
+        "建筑面积(㎡) of 7号楼2单元1203 differs from row 2: 90.00 m² here, 89.35 m² there",
+        column="建筑面积(㎡)",
+    ),
     RowError(
         8,
         "Cannot read the address '8号楼二单元501': expected e.g. '7号楼 2单元 1203', "
         "'7栋1203室' or '7-2-1203' (building, optional unit, flat)",
+        column="楼栋",
     ),
-    RowError(9, "Area '八十' is not a number of square metres"),
+    RowError(9, "Area '八十' is not a number of square metres", column="建筑面积(㎡)"),
     RowError(
         10,
         "身份 '保安' is not a role: expected 业主 (owner), 家属 (family), 租户 (tenant) "
         "or 照护人 (caregiver)",
+        column="身份",
     ),
-    RowError(11, "姓名 is empty"),
-    RowError(12, "照护对象 周老太 is not of the household of 9号楼1单元304"),
-    RowError(14, "'12ab' is not a phone number: expected digits, e.g. 13800138000 or 010-62345678"),
-    RowError(15, "王伟 is already listed for 7号楼2单元1203 in row 2"),
+    RowError(11, "姓名 is empty", column="姓名"),
+    RowError(12, "照护对象 周老太 is not of the household of 9号楼1单元304", column="照护对象"),
+    RowError(
+        14,
+        "'12ab' is not a phone number: expected digits, e.g. 13800138000 or 010-62345678",
+        column="电话",
+    ),
+    RowError(15, "王伟 is already listed for 7号楼2单元1203 in row 2", column="姓名"),
     RowError(
         16,
         "No row gives the area of 10号楼1单元101: fill in 建筑面积(㎡) in at least one of its rows",
+        column="建筑面积(㎡)",
     ),
-    RowError(17, "冯二 is not a caregiver (身份 家属) but has 照护对象 '冯三'"),
-    RowError(18, "The address (楼栋, 单元, 房号) is empty"),
+    RowError(17, "冯二 is not a caregiver (身份 家属) but has 照护对象 '冯三'", column="照护对象"),
+    RowError(18, "The address (楼栋, 单元, 房号) is empty", column="楼栋"),
 ]
 
 

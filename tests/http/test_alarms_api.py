@@ -146,6 +146,9 @@ async def test_acknowledge_clear_and_comment(street: Street, expect_error) -> No
     assert body["acknowledged_by"] == street.user_ids["daughter"]
     assert body["next_escalation_at"] is None
     assert [c["text"] for c in body["comments"]] == ["在路上"]
+    # Whom each step tells (the console names the step), and who acted, by name.
+    assert body["ladder"] == ["household", "caregivers", "security", "external"]
+    assert body["names"] == {street.user_ids["daughter"]: "daughter_user"}
     [stored] = await hub.alarms.query()  # committed before the answer
     assert stored.state.acknowledged
 
@@ -158,7 +161,9 @@ async def test_acknowledge_clear_and_comment(street: Street, expect_error) -> No
 
     answer = await street.post("son", f"/api/alarms/{sos.id}/comments", {"text": "已换电池"})
     assert answer.status == 201
-    assert (await answer.json())["comments"][-1]["by"] == street.user_ids["son"]
+    body = await answer.json()
+    assert body["comments"][-1]["by"] == street.user_ids["son"]
+    assert set(body["names"].values()) == {"daughter_user", "guard_user", "son_user"}
     await expect_error(
         await street.post("son", f"/api/alarms/{sos.id}/comments", {"text": " "}),
         400,

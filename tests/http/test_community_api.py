@@ -28,7 +28,13 @@ REPORT = {
     "households": {"created": 1, "updated": 0, "unchanged": 0, "removed": 0},
     "members": {"created": 3, "updated": 0, "unchanged": 0, "removed": 0},
     "missing_removed": False,
-    "errors": [{"row": 5, "message": "Area '一百' is not a number of square metres"}],
+    "errors": [
+        {
+            "row": 5,
+            "column": "建筑面积(㎡)",
+            "message": "Area '一百' is not a number of square metres",
+        }
+    ],
 }
 
 

@@ -79,7 +79,8 @@ async def list_alarms(request: web.Request) -> web.Response:
         states=states, severities=severities, household_ids=households
     )
     visible = [alarm for alarm in alarms if who.may(Action.handle_alarms, alarm)]
-    return json_response([alarm.as_dict() for alarm in visible[:limit]])
+    view = hub_of(request).alarms.view
+    return json_response([view(alarm) for alarm in visible[:limit]])
 
 
 async def _alarm(request: web.Request) -> Alarm:
@@ -94,7 +95,7 @@ async def _alarm(request: web.Request) -> Alarm:
 
 @routes.get("/api/alarms/{alarm_id}")
 async def get_alarm(request: web.Request) -> web.Response:
-    return json_response((await _alarm(request)).as_dict())
+    return json_response(hub_of(request).alarms.view(await _alarm(request)))
 
 
 async def _change(
@@ -117,7 +118,7 @@ async def _change(
     except AlarmError as error:
         raise invalid(str(error), "comment") from None
     await hub.alarms.flush()
-    return json_response(alarm.as_dict())
+    return json_response(hub_of(request).alarms.view(alarm))
 
 
 @routes.post("/api/alarms/{alarm_id}/acknowledge")
@@ -156,7 +157,7 @@ async def comment_alarm(request: web.Request) -> web.Response:
     except AlarmError as error:
         raise invalid(str(error), "text") from None
     await hub.alarms.flush()
-    return json_response(alarm.as_dict(), 201)
+    return json_response(hub_of(request).alarms.view(alarm), 201)
 
 
 @routes.get("/api/notifications")

@@ -19,6 +19,7 @@ import orjson
 from aiohttp import web
 
 from ... import __version__
+from ...alarms.ladder import Rung
 from ...alarms.manager import MAX_COMMENT
 from ...alarms.model import AlarmState, Severity
 from ...auth.passwords import MAX_LENGTH as MAX_PASSWORD
@@ -685,7 +686,19 @@ def community_schemas() -> dict[str, Schema]:
                 "households": counts,
                 "members": counts,
                 "missing_removed": BOOLEAN,
-                "errors": array(closed({"row": INTEGER, "message": STRING})),
+                "errors": array(
+                    closed(
+                        {
+                            "row": INTEGER,
+                            "column": {
+                                **nullable(STRING),
+                                "description": "The header of the cell at fault, as the "
+                                "file writes it; null when no one cell is",
+                            },
+                            "message": STRING,
+                        }
+                    )
+                ),
             }
         ),
         "ExportedUnit": closed({**unit_fields, "area_dm2": INTEGER}),
@@ -1851,6 +1864,15 @@ def alarm_schemas() -> dict[str, Schema]:
                     "acknowledges; null: acknowledged, or the ladder has ended",
                 },
                 "modified_at": TIMESTAMP,
+                "ladder": {
+                    **array(enum_of(Rung)),
+                    "description": "Whom each step of its escalation ladder notifies, in order",
+                },
+                "names": {
+                    "type": "object",
+                    "description": "User id -> name, of who acknowledged, cleared or commented",
+                    "additionalProperties": STRING,
+                },
             }
         ),
         "AlarmComment": closed(

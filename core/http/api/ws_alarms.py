@@ -22,6 +22,7 @@ from ...notifications import Notification
 from .ws_commands import Command, caller_of, result_message
 
 if TYPE_CHECKING:
+    from ...hub import Hub
     from .websocket import Connection
 
 _CHANGES: Final = {EVENT_ALARM_RAISED: "raised", EVENT_ALARM_UPDATED: "updated"}
@@ -30,11 +31,12 @@ _CHANGES: Final = {EVENT_ALARM_RAISED: "raised", EVENT_ALARM_UPDATED: "updated"}
 _last: list[Any] = [None, None, b""]
 
 
-def _alarm_of(event: Event) -> tuple[Alarm, bytes]:
+def _alarm_of(hub: Hub, event: Event) -> tuple[Alarm, bytes]:
     if _last[0] is not event:
         data = {key: value for key, value in event.data.items() if key != "changed"}
-        message = orjson.dumps({_CHANGES[event.event_type]: data})
-        _last[0], _last[1], _last[2] = event, Alarm.from_dict(data), message
+        alarm = Alarm.from_dict(data)
+        message = orjson.dumps({_CHANGES[event.event_type]: hub.alarms.view(alarm)})
+        _last[0], _last[1], _last[2] = event, alarm, message
     return _last[1], _last[2]
 
 
@@ -43,12 +45,14 @@ def subscribe_alarms(connection: Connection, msg_id: int, message: dict[str, Any
     prefix = b'{"id":%d,"type":"event","event":' % msg_id
     send = connection.send
 
+    hub = connection.hub
+
     def changed(event: Event) -> None:
-        alarm, data = _alarm_of(event)
+        alarm, data = _alarm_of(hub, event)
         if who.may(Action.handle_alarms, alarm):
             send(prefix + data + b"}")
 
-    bus = connection.hub.bus
+    bus = hub.bus
     stops = [bus.listen(event_type, changed) for event_type in _CHANGES]
 
     def unsubscribe() -> None:
@@ -57,11 +61,8 @@ def subscribe_alarms(connection: Connection, msg_id: int, message: dict[str, Any
 
     connection.subscriptions[msg_id] = unsubscribe
     connection.send(result_message(msg_id))
-    visible = [
-        alarm.as_dict()
-        for alarm in connection.hub.alarms.open()
-        if who.may(Action.handle_alarms, alarm)
-    ]
+    view = hub.alarms.view
+    visible = [view(alarm) for alarm in hub.alarms.open() if who.may(Action.handle_alarms, alarm)]
     send(prefix + orjson.dumps({"alarms": visible}) + b"}")
 
 
