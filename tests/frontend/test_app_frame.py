@@ -1,7 +1,8 @@
 """The app's frame: logging in and out, the language, the navigation of each role, the
 connection coming back after the hub restarts, and a login that ends mid-task."""
 
-import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from browser_helpers import PASSWORD, add_resident, add_staff, log_in
 from playwright.async_api import Page, expect
@@ -65,26 +66,37 @@ async def test_the_app_reconnects_by_itself_when_the_hub_stops_serving_and_comes
     await log_in(page, add_resident(web_hub, "1-1-103", "zhao"))
     status = page.locator("#connection")
     await expect(status).to_have_text("已连接")
+    # The home page has loaded (an empty home says so), so no request is under way.
+    await expect(page.get_by_text("还没有设备")).to_be_visible()
     await web_hub.http.stop()
     await expect(status).to_contain_text("连接中断")
     await web_hub.http.start()
     await expect(status).to_have_text("已连接", timeout=15_000)
 
 
-async def test_an_ended_login_asks_for_the_password_over_the_page_and_keeps_going(
+async def test_an_ended_login_asks_for_the_password_and_keeps_what_was_typed(
     page: Page, web_hub: Hub
 ) -> None:
-    chen = add_resident(web_hub, "1-1-104", "chen")
-    await log_in(page, chen)
-    # The hub forgets every token of hers (as after the refresh token's expiry).
-    web_hub.http.tokens.end_logins(chen.user.id)
-    await page.evaluate("document.querySelector('linli-app').dataset.marker = 'kept'")
-    await page.get_by_role("navigation").get_by_role("link", name="账单").click()
+    zhou = add_staff(web_hub, "zhou", name="周经理")
+    await log_in(page, zhou)
+    await page.get_by_role("navigation").get_by_role("link", name="社区议事").click()
+    await page.get_by_text("发起新的表决").click()
+    await page.get_by_label("标题").fill("更换单元门禁")
+    await page.get_by_label("表决事项").select_option("other")
+    deadline = datetime.now(ZoneInfo(web_hub.config.time_zone)) + timedelta(days=7)
+    await page.get_by_label("截止时间").fill(f"{deadline:%Y-%m-%dT20:00}")
+    # Meanwhile her login ends (its refresh token expired, or an admin ended it).
+    web_hub.http.tokens.end_logins(zhou.user.id)
+    await page.get_by_role("button", name="发起表决").click()
+
     dialog = page.get_by_role("dialog")
     await expect(dialog).to_contain_text("登录已过期")
+    assert not list(web_hub.governance.proposals)
     await dialog.get_by_label("密码", exact=True).fill(PASSWORD)
     await dialog.get_by_role("button", name="登录").click()
     await expect(dialog).to_have_count(0)
-    # The same page, not a reload: what was on it is still there.
-    assert await page.evaluate("document.querySelector('linli-app').dataset.marker") == "kept"
-    await expect(page).to_have_url(re.compile("#/bills$"))
+    # The request she made goes on with what she typed: nothing to type again.
+    card = page.locator("community-proposal-card", has_text="更换单元门禁")
+    await expect(card).to_be_visible()
+    (proposal,) = web_hub.governance.proposals
+    assert (proposal.title, proposal.created_by) == ("更换单元门禁", zhou.user.id)
