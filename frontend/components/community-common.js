@@ -1,40 +1,8 @@
-// What the community and service pages share (no element): the community's time zone and
-// times in it, refusals in the user's language, a confirmation dialog and file downloads.
+// What the community and service pages share (no element): refusals in the user's
+// language, a confirmation dialog and file downloads.
 
 import { html } from "../lib/html.js";
-import { hub } from "../lib/hub.js";
 import { errorText, has, t } from "../lib/i18n.js";
-
-let zone = null;
-
-/** The community's time zone (GET /api/ says it), asked once. */
-export async function communityZone() {
-  zone ??= hub.api
-    .get("/api/")
-    .then((info) => info.time_zone || "Asia/Shanghai")
-    .catch((error) => {
-      zone = null; // ask again next time
-      throw error;
-    });
-  return zone;
-}
-
-/** An ISO 8601 time (or epoch seconds) as the user's language writes it, in `timeZone`. */
-export function formatWhen(when, timeZone, options = { dateStyle: "medium", timeStyle: "short" }) {
-  if (when === null || when === undefined || when === "") return "";
-  const date = typeof when === "number" ? new Date(when * 1000) : new Date(when);
-  if (Number.isNaN(date.getTime())) return String(when);
-  const language = document.documentElement.lang || "zh-Hans";
-  return new Intl.DateTimeFormat(language, { ...options, timeZone }).format(date);
-}
-
-/** The month (YYYY-MM) it is now in `timeZone`. */
-export function monthNow(timeZone) {
-  const parts = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", timeZone })
-    .formatToParts(new Date());
-  const part = (type) => parts.find((item) => item.type === type)?.value;
-  return `${part("year")}-${part("month")}`;
-}
 
 /** What went wrong, in the user's language: the community's own words for the refusals
  * of votes, ratings, consents and chargers (not_owner, voting_closed…), else the app's. */

@@ -1,14 +1,14 @@
 // One proposal: what it decides, its voting window, participation and agreement against
 // the matter's thresholds (numbers and bars), the outcome once decided, and for an owner
 // the three choices. Set `proposal` (with its tally), `units` (the units the user owns:
-// [{id, address}]), `choices` (unit id -> the choice cast from here) and `zone`; a cast
+// [{id, address}]), `choices` (unit id -> the choice cast from here); a cast
 // ballot fires "ballot-cast" with {proposal_id, unit_id, choice}.
 
 import { html, View } from "../lib/html.js";
 import { hub } from "../lib/hub.js";
-import { formatFen, formatNumber, integrationName, t } from "../lib/i18n.js";
+import { formatFen, formatNumber, formatTime, integrationName, t } from "../lib/i18n.js";
 import { toast } from "../lib/ui.js";
-import { formatWhen, refusal, refusalText } from "./community-common.js";
+import { refusal, refusalText } from "./community-common.js";
 
 const CHOICES = ["agree", "disagree", "abstain"];
 
@@ -118,7 +118,6 @@ export class CommunityProposalCard extends View {
 
   #facts() {
     const proposal = this.proposal;
-    const zone = this.zone;
     const facts = [
       [t("community.proposals.matter"), t(`community.matters.${proposal.matter}`)],
     ];
@@ -135,8 +134,8 @@ export class CommunityProposalCard extends View {
     facts.push([
       t("community.proposals.window"),
       t("community.proposals.window_text", {
-        opens: formatWhen(proposal.opens_at, zone),
-        closes: formatWhen(proposal.closes_at, zone),
+        opens: formatTime(proposal.opens_at),
+        closes: formatTime(proposal.closes_at),
       }),
     ]);
     return html`<dl class="proposal-facts">
@@ -207,7 +206,7 @@ export class CommunityProposalCard extends View {
     return html`<p class="outcome ${proposal.status}" role="status">
       <strong>${t(`community.proposals.outcome.${key}`)}</strong>
       ${proposal.decided_at
-        ? html`<span class="muted">${t("community.proposals.decided_at", { time: formatWhen(proposal.decided_at, this.zone) })}</span>`
+        ? html`<span class="muted">${t("community.proposals.decided_at", { time: formatTime(proposal.decided_at) })}</span>`
         : ""}
     </p>`;
   }
@@ -217,7 +216,7 @@ export class CommunityProposalCard extends View {
     if (!proposal.voting_open) {
       const upcoming = Date.parse(proposal.opens_at) > Date.now();
       return html`<p class="hint">${upcoming
-        ? t("community.proposals.opens_later", { time: formatWhen(proposal.opens_at, this.zone) })
+        ? t("community.proposals.opens_later", { time: formatTime(proposal.opens_at) })
         : t("community.proposals.counting")}</p>`;
     }
     const units = this.ownedUnits;

@@ -13,6 +13,7 @@ import {
   loadLanguage,
   onLanguageChange,
   setLanguage,
+  setTimeZone,
   t,
 } from "../lib/i18n.js";
 import { go, homeOf, parseHash, routesFor } from "../lib/routes.js";
@@ -59,6 +60,7 @@ class LinliApp extends View {
       ]);
       hub.user = user;
       this.panels = panels;
+      setTimeZone(info.time_zone);
       this.community = info.name;
       await loadIntegrationTexts(hub.api);
     } catch (error) {

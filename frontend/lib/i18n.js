@@ -10,6 +10,7 @@ let language = DEFAULT_LANGUAGE;
 let texts = {};
 let fallback = {};
 let integrationTexts = {};
+let timeZone; // the community's: times are shown as its residents live them
 const listeners = new Set();
 
 function lookup(table, key) {
@@ -109,8 +110,25 @@ export function formatNumber(value, options = {}) {
   return new Intl.NumberFormat(language, options).format(value);
 }
 
-export function formatTime(seconds, options = { dateStyle: "medium", timeStyle: "short" }) {
-  return new Intl.DateTimeFormat(language, options).format(new Date(seconds * 1000));
+/** The community's time zone (GET /api/ says it): every time is shown in it. */
+export function setTimeZone(zone) {
+  timeZone = zone;
+}
+
+/** A time (seconds since 1970, or ISO 8601 text) in the community's time zone. */
+export function formatTime(when, options = { dateStyle: "medium", timeStyle: "short" }) {
+  if (when === null || when === undefined || when === "") return "";
+  const date = new Date(typeof when === "number" ? when * 1000 : when);
+  if (Number.isNaN(date.getTime())) return String(when);
+  return new Intl.DateTimeFormat(language, { timeZone, ...options }).format(date);
+}
+
+/** The month it is now in the community, as YYYY-MM. */
+export function monthNow() {
+  const parts = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", timeZone })
+    .formatToParts(new Date());
+  const part = (type) => parts.find((item) => item.type === type)?.value;
+  return `${part("year")}-${part("month")}`;
 }
 
 /** Fen as yuan: ¥12.30. */

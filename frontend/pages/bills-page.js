@@ -3,17 +3,10 @@
 // Operators and admins see every household's statement of the month and download the
 // month's usage records as CSV.
 
-import {
-  attachmentName,
-  communityZone,
-  formatWhen,
-  monthNow,
-  refusalText,
-  saveResponse,
-} from "../components/community-common.js";
+import { attachmentName, refusalText, saveResponse } from "../components/community-common.js";
 import { html, View } from "../lib/html.js";
 import { hub } from "../lib/hub.js";
-import { formatFen, formatNumber, has, integrationName, t } from "../lib/i18n.js";
+import { formatFen, formatNumber, formatTime, has, integrationName, monthNow, t } from "../lib/i18n.js";
 import { isStaff } from "../lib/routes.js";
 import { act, empty, failure, loading, pageHeading } from "../lib/ui.js";
 
@@ -33,7 +26,6 @@ class BillsPage extends View {
     this.households = hub.user.households ?? [];
     this.householdId = this.households[0]?.id ?? null;
     this.month = null;
-    this.zone = undefined;
     this.names = new Map(this.households.map((item) => [item.id, item.name]));
     this.on("change", "#bill-month", (event) => this.#pickMonth(event.target));
     this.on("change", "#bill-household", (event) => {
@@ -68,13 +60,7 @@ class BillsPage extends View {
   }
 
   async #start() {
-    try {
-      this.zone = await communityZone();
-    } catch (error) {
-      this.#body(failure(error));
-      return;
-    }
-    this.month = monthNow(this.zone);
+    this.month = monthNow();
     const input = this.querySelector("#bill-month");
     if (input && !input.value) input.value = this.month;
     if (this.staff) await this.#loadNames();
@@ -121,7 +107,7 @@ class BillsPage extends View {
 
   #monthWords(month) {
     const [year, number] = month.split("-").map(Number);
-    return formatWhen(Date.UTC(year, number - 1, 15) / 1000, "UTC", { year: "numeric", month: "long" });
+    return formatTime(Date.UTC(year, number - 1, 15) / 1000, { timeZone: "UTC", year: "numeric", month: "long" });
   }
 
   #statement(statement) {
@@ -163,7 +149,7 @@ class BillsPage extends View {
               <strong class="bill-line-amount">${formatFen(line.amount_fen)}</strong>
             </div>
             <div class="bill-line-facts">
-              <span>${formatWhen(line.occurred_at, this.zone, { dateStyle: "short", timeStyle: "short" })}</span>
+              <span>${formatTime(line.occurred_at, { dateStyle: "short", timeStyle: "short" })}</span>
               <span>${integrationName(line.domain)}</span>
               <span>${t("community.bills.quantity_price", {
                 quantity: quantity(line),

@@ -4,10 +4,10 @@
 // the sessions they started; operators see every connector and the site's allocated power
 // against its supply limit, and may stop any session.
 
-import { communityZone, formatWhen, refusalText } from "../components/community-common.js";
+import { refusalText } from "../components/community-common.js";
 import { html, View } from "../lib/html.js";
 import { hub } from "../lib/hub.js";
-import { formatNumber, has, t } from "../lib/i18n.js";
+import { formatNumber, formatTime, has, t } from "../lib/i18n.js";
 import { isStaff } from "../lib/routes.js";
 import { empty, failure, loading, pageHeading, toast } from "../lib/ui.js";
 
@@ -37,7 +37,6 @@ class ChargingPage extends View {
     this.entries = []; // the integration's registry entries
     this.devices = new Map();
     this.seen = new Set(); // entity ids the registry was read with
-    this.zone = undefined;
     this.ready = false;
     this.storageKey = `linli.charging.${hub.user.id}`;
     this.on("click", "button[data-start]", (event, button) => this.#start(button));
@@ -65,8 +64,7 @@ class ChargingPage extends View {
 
   async #load() {
     try {
-      const [zone] = await Promise.all([communityZone(), this.#loadRegistry()]);
-      this.zone = zone;
+      await this.#loadRegistry();
       this.ready = true;
       this.#changed(); // entities may have come while the registry was read
     } catch (error) {
@@ -252,7 +250,7 @@ class ChargingPage extends View {
         <div><dt>${t("community.charging.power")}</dt><dd>${kw(power)}</dd></div>
         ${open
           ? html`<div><dt>${t("community.charging.session_energy")}</dt><dd>${kwh(numberOf(session))}</dd></div>
-              <div><dt>${t("community.charging.started")}</dt><dd>${formatWhen(session.a.started_at, this.zone)}</dd></div>`
+              <div><dt>${t("community.charging.started")}</dt><dd>${formatTime(session.a.started_at)}</dd></div>`
           : ""}
         ${this.staff && connector.entities.power_limit
           ? html`<div><dt>${t("community.charging.limit")}</dt><dd>${kw(numberOf(this.#state(connector.entities.power_limit)))}</dd></div>`

@@ -3,10 +3,10 @@
 // for which integrations, and who may see it — with giving and withdrawing (each confirmed
 // first, shown at once), and the household's data to download.
 
-import { attachmentName, communityZone, confirmAction, formatWhen, refusalText, saveResponse } from "../components/community-common.js";
+import { attachmentName, confirmAction, refusalText, saveResponse } from "../components/community-common.js";
 import { html, View } from "../lib/html.js";
 import { hub } from "../lib/hub.js";
-import { formatNumber, integrationName, t } from "../lib/i18n.js";
+import { formatNumber, formatTime, integrationName, t } from "../lib/i18n.js";
 import { act, empty, failure, loading, pageHeading, toast } from "../lib/ui.js";
 
 const CATEGORIES = ["health", "location"];
@@ -17,7 +17,6 @@ class ConsentPage extends View {
     this.members = []; // of the user's households: {id, name, role, user_id, cares_for, household_id}
     this.consents = [];
     this.collectors = { health: [], location: [] }; // category -> integration domains
-    this.zone = undefined;
     this.on("click", "button[data-give]", (event, button) => this.#give(button));
     this.on("click", "button[data-withdraw]", (event, button) => this.#withdraw(button));
     this.on("click", "button[data-export]", (event, button) =>
@@ -49,13 +48,11 @@ class ConsentPage extends View {
   async #load() {
     try {
       const households = hub.user.households ?? [];
-      const [zone, integrations, consents, ...memberLists] = await Promise.all([
-        communityZone(),
+      const [integrations, consents, ...memberLists] = await Promise.all([
         hub.api.get("/api/integrations"),
         hub.api.get("/api/privacy/consents"),
         ...households.map((item) => hub.api.get(`/api/community/households/${item.id}/members`)),
       ]);
-      this.zone = zone;
       this.consents = consents;
       this.members = memberLists.flat();
       for (const category of CATEGORIES) {
@@ -192,8 +189,8 @@ class ConsentPage extends View {
               <ul class="list">${withdrawn.map(
                 (consent) => html`<li>${t("community.privacy.withdrawn_line", {
                   scope: this.#scopeName(consent.scope),
-                  given: formatWhen(consent.created_at, this.zone),
-                  withdrawn: formatWhen(consent.withdrawn_at, this.zone),
+                  given: formatTime(consent.created_at),
+                  withdrawn: formatTime(consent.withdrawn_at),
                   by: this.#userName(consent.withdrawn_by),
                 })}</li>`,
               )}</ul>
@@ -206,7 +203,7 @@ class ConsentPage extends View {
     return html`<li class="consent-status on">
       <p><strong>${t("community.privacy.given")}</strong> · ${t("community.privacy.scope_is", { scope: this.#scopeName(consent.scope) })}</p>
       <p class="muted">${t("community.privacy.given_line", {
-        since: formatWhen(consent.created_at, this.zone),
+        since: formatTime(consent.created_at),
         by: this.#userName(consent.given_by),
         capacity: t(`community.privacy.capacity.${consent.given_as}`),
       })}</p>

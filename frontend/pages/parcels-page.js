@@ -2,10 +2,9 @@
 // pickup codes in big digits — from each bank's waiting-parcels sensor of the household
 // (found by its integration and its `parcels` attribute), live as parcels come and go.
 
-import { communityZone, formatWhen } from "../components/community-common.js";
 import { html, View } from "../lib/html.js";
 import { hub } from "../lib/hub.js";
-import { entityName, formatNumber, t } from "../lib/i18n.js";
+import { entityName, formatNumber, formatTime, t } from "../lib/i18n.js";
 import { empty, failure, loading, pageHeading } from "../lib/ui.js";
 
 const DOMAIN = "courier_locker";
@@ -15,7 +14,6 @@ class ParcelsPage extends View {
     this.entries = new Map(); // entity_id -> registry entry (of the integration's sensors)
     this.devices = [];
     this.checked = new Set(); // entities with parcels the registry was read again for
-    this.zone = undefined;
     this.ready = false;
     this.error = null;
     this.own(hub.entities.watch(() => this.#changed()));
@@ -30,8 +28,7 @@ class ParcelsPage extends View {
 
   async #load() {
     try {
-      const [zone] = await Promise.all([communityZone(), this.#loadRegistry()]);
-      this.zone = zone;
+      await this.#loadRegistry();
       this.ready = true;
     } catch (error) {
       this.error = error;
@@ -129,7 +126,7 @@ class ParcelsPage extends View {
     else if (parcel.overdue) notice = html`<p class="parcel-notice warning">${t("community.parcels.overdue")}</p>`;
     else {
       notice = html`<p class="parcel-notice">${t("community.parcels.free_until", {
-        time: formatWhen(parcel.free_until, this.zone),
+        time: formatTime(parcel.free_until),
       })}</p>`;
     }
     const code = parcel.code_locked || !parcel.pickup_code
@@ -145,7 +142,7 @@ class ParcelsPage extends View {
       <dl class="proposal-facts">
         <div><dt>${t("community.parcels.carrier")}</dt><dd>${parcel.carrier}</dd></div>
         <div><dt>${t("community.parcels.tracking")}</dt><dd>${parcel.tracking_number}</dd></div>
-        <div><dt>${t("community.parcels.since")}</dt><dd>${formatWhen(parcel.since, this.zone)}</dd></div>
+        <div><dt>${t("community.parcels.since")}</dt><dd>${formatTime(parcel.since)}</dd></div>
       </dl>
       ${notice}
     </li>`;

@@ -3,7 +3,7 @@
 // ballots come in live.
 
 import "../components/community-proposal-card.js";
-import { communityZone, refusalText } from "../components/community-common.js";
+import { refusalText } from "../components/community-common.js";
 import { html, View } from "../lib/html.js";
 import { hub } from "../lib/hub.js";
 import { integrationName, t } from "../lib/i18n.js";
@@ -48,7 +48,6 @@ class ProposalsPage extends View {
     this.units = []; // the units the user owns: [{id, address}]
     this.choices = {}; // proposal id -> {unit id -> choice cast from here}
     this.integrations = [];
-    this.zone = undefined;
     this.staff = isStaff(hub.user.role);
     this.on("ballot-cast", "community-proposal-card", (event) => this.#cast(event.detail));
     this.on("submit", "form.proposal-form", (event) => this.#create(event));
@@ -71,12 +70,10 @@ class ProposalsPage extends View {
 
   async #load() {
     try {
-      const [zone] = await Promise.all([
-        communityZone(),
+      await Promise.all([
         this.#loadUnits(),
         this.staff ? this.#loadIntegrations() : null,
       ]);
-      this.zone = zone;
       await this.#reload();
     } catch (error) {
       this.error = error;
@@ -213,7 +210,6 @@ class ProposalsPage extends View {
       }
       card.proposal = proposal;
       card.units = this.units;
-      card.zone = this.zone;
       card.choices = { ...(card.choices ?? {}), ...(this.choices[proposal.id] ?? {}) };
       if (!fresh) card.update();
       return card;

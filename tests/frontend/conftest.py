@@ -106,6 +106,7 @@ def screenshot(page: Page, tmp_path: Path) -> Any:
 
     async def save(name: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
+        await page.evaluate("window.scrollTo(0, 0)")
         await page.screenshot(path=folder / f"{name}.png", full_page=True)
 
     return save
