@@ -1,7 +1,7 @@
 // Charging (#/charging): each connector of the community's chargers — status, power, the
 // session's energy — live from the ev_charger integration's entities. A resident starts a
 // session for their household (the hub charges it to the household's app tag) and stops
-// the sessions they started; operators see every connector and the site's allocated power
+// their household's sessions (the hub's `sessions` service says which); operators see every connector and the site's allocated power
 // against its supply limit, and may stop any session.
 
 import { refusalText } from "../components/community-common.js";
@@ -13,7 +13,6 @@ import { empty, failure, loading, pageHeading, toast } from "../lib/ui.js";
 
 const DOMAIN = "ev_charger";
 const STARTABLE = new Set(["Available", "Preparing"]);
-const PENDING_MS = 10 * 60 * 1000; // a start asked for from here counts this long
 const REGISTRY_PAUSE_MS = 3000;
 
 function numberOf(state) {
@@ -38,7 +37,8 @@ class ChargingPage extends View {
     this.devices = new Map();
     this.seen = new Set(); // entity ids the registry was read with
     this.ready = false;
-    this.storageKey = `linli.charging.${hub.user.id}`;
+    this.ours = new Set(); // "<charge point>:<connector>:<transaction>" of the household
+    this.oursOf = null; // the open sessions `ours` was asked for
     this.on("click", "button[data-start]", (event, button) => this.#start(button));
     this.on("click", "button[data-stop]", (event, button) => this.#stop(button));
     this.on("change", "#charge-household", (event) => {
@@ -139,42 +139,35 @@ class ChargingPage extends View {
     return entityId ? hub.entities.get(entityId) : undefined;
   }
 
-  // -- what this browser started: sessions are the household's, the hub does not say whose
-
-  #memory() {
+  /** Which of the open sessions are the household's: the connectors' states do not say,
+   * the hub's `sessions` service does (one call per site). Asked again when they change. */
+  async #refreshOurs(open) {
+    this.oursOf = open;
+    const sites = new Map(this.entries.map((entry) => [entry.config_entry_id, entry.entity_id]));
     try {
-      return JSON.parse(localStorage.getItem(this.storageKey) || "null") ?? { mine: [], pending: {} };
+      const answers = await Promise.all(
+        [...sites.values()].map((entityId) => this.#call("sessions", { entity_id: entityId })),
+      );
+      const sessions = answers.flatMap((answer) => answer.sessions ?? []);
+      this.ours = new Set(sessions.map((item) => `${item.charge_point_id}:${item.connector_id}:${item.transaction_id}`));
     } catch {
-      return { mine: [], pending: {} };
+      this.oursOf = null; // ask again at the next change
     }
+    if (this.isConnected) this.#show();
   }
 
-  #remember(memory) {
-    memory.mine = memory.mine.slice(-20);
-    localStorage.setItem(this.storageKey, JSON.stringify(memory));
-  }
-
-  /** Whether the open session on `connector` is one started from here; a start asked for
-   * here that a new session followed makes that session ours. */
   #isMine(connector, transactionId) {
-    if (transactionId === undefined || transactionId === null) return false;
-    const memory = this.#memory();
-    const key = `${connector.id}:${transactionId}`;
-    if (memory.mine.includes(key)) return true;
-    const asked = memory.pending[connector.id];
-    if (asked && Date.now() - asked < PENDING_MS) {
-      delete memory.pending[connector.id];
-      memory.mine.push(key);
-      this.#remember(memory);
-      return true;
-    }
-    return false;
+    return this.ours.has(`${connector.id}:${transactionId}`);
   }
 
   #show() {
     const box = this.querySelector("#charging");
     if (!box || !this.ready) return;
     const { connectors, chargePoints, sites } = this.#model();
+    const open = connectors
+      .map((c) => `${c.id}:${this.#state(c.entities.session_energy)?.a?.transaction_id ?? ""}`)
+      .join(" ");
+    if (!this.staff && open !== this.oursOf) this.#refreshOurs(open);
     const focused = box.contains(document.activeElement) ? document.activeElement.dataset : null;
     const focusKey = focused?.start ? `start:${focused.start}` : focused?.stop ? `stop:${focused.stop}` : null;
     if (!connectors.length && !sites.length) {
@@ -269,20 +262,11 @@ class ChargingPage extends View {
 
   async #start(button) {
     const entityId = button.dataset.start;
-    const connector = this.#model().connectors.find((c) => c.entities.status === entityId);
     button.disabled = true;
     try {
-      const memory = this.#memory();
-      memory.pending[connector.id] = Date.now();
-      this.#remember(memory);
       const answer = await this.#call("remote_start", { entity_id: entityId, household_id: this.householdId });
       if (answer.accepted) toast(t("community.charging.start_sent"));
-      else {
-        const forgotten = this.#memory();
-        delete forgotten.pending[connector.id];
-        this.#remember(forgotten);
-        toast(t("community.charging.refused_start"), "error");
-      }
+      else toast(t("community.charging.refused_start"), "error");
     } catch (error) {
       toast(refusalText(error), "error");
     } finally {

@@ -5,6 +5,7 @@ or for the whole charge point its connection sensor); the API has already checke
 the caller may control it. A resident starts a session for their own household and stops
 only their household's; resets, availability, unlocking, cards and the supply limit are
 the operator's. A command the charge point refuses answers ``{"accepted": false}``.
+``sessions`` answers which sessions under way are the caller's household's.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .settings import kw_to_w
 
 if TYPE_CHECKING:
     from linli.hub import Hub
+    from linli.registry.entities import EntityEntry
 
     from . import ChargingSiteRuntime
 
@@ -88,6 +90,9 @@ class Services:
             self.hub.services.register(
                 DOMAIN, name, handler, vol.Schema(fields), SupportsResponse.optional
             )
+        self.hub.services.register(
+            DOMAIN, "sessions", self.sessions, vol.Schema(_TARGET), SupportsResponse.only
+        )
 
     def remove(self) -> None:
         for name in list(self.hub.services.services().get(DOMAIN, {})):
@@ -109,7 +114,8 @@ class Services:
         """The households the caller is a member of (a caregiver's are not theirs)."""
         return Caller(self.hub, call.context.user_id or "").households
 
-    def _target(self, call: ServiceCall) -> Target:
+    def _site_of_entity(self, call: ServiceCall) -> tuple[ChargingSiteRuntime, EntityEntry]:
+        """The site whose entity the call targets, and the entity."""
         entity_id = call.data["entity_id"]
         entry = self.hub.entities.get(entity_id)
         runtime = None
@@ -119,6 +125,11 @@ class Services:
             raise ServiceValidationError(
                 DOMAIN, call.service, f"{entity_id} is not a charger's entity", "entity_id"
             )
+        return runtime, entry
+
+    def _target(self, call: ServiceCall) -> Target:
+        runtime, entry = self._site_of_entity(call)
+        entity_id = entry.entity_id
         charge_point_id, connector, _key = [*entry.unique_id.rsplit(":", 2), "", ""][:3]
         if not connector.isdigit() or charge_point_id not in runtime.site.charge_points:
             raise ServiceValidationError(
@@ -182,6 +193,30 @@ class Services:
                 DOMAIN, call.service, "only the household charging there may stop it"
             )
         return {"accepted": await self._online(call, target).remote_stop(transaction.id)}
+
+    async def sessions(self, call: ServiceCall) -> dict[str, Any]:
+        """The sessions under way (a car plugged in) at the site of the targeted entity that
+        are the caller's households'; staff and the hub see every one. The connectors'
+        entities, which every resident sees, do not say whose a session is."""
+        runtime, _entry = self._site_of_entity(call)
+        every = call.context.user_id is None or self._role(call) in STAFF
+        households = self._households(call)
+        found = [
+            {
+                "transaction_id": transaction.id,
+                "charge_point_id": transaction.charge_point_id,
+                "connector_id": transaction.connector_id,
+                "household_id": transaction.household_id,
+                "started_at": transaction.started_at,
+                "stopped": transaction.stopped_at is not None,
+                "energy_kwh": transaction.energy_wh / 1000,
+            }
+            for charge_point in runtime.site.charge_points.values()
+            for connector in charge_point.connectors.values()
+            if (transaction := connector.transaction) is not None
+            and (every or transaction.household_id in households)
+        ]
+        return {"sessions": found}
 
     async def change_availability(self, call: ServiceCall) -> dict[str, Any]:
         self._require_staff(call)

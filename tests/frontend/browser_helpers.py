@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, ConsoleMessage, Page, expect
 
 from linli.auth.passwords import hash_password
 from linli.auth.users import UserEntry
@@ -75,3 +75,27 @@ async def log_in(page: Page, person: Person, *, path: str = "/") -> None:
     await form.locator("input[name=password]").fill(person.password)
     await form.get_by_role("button").click()
     await expect(page.get_by_role("navigation")).to_be_visible()
+
+
+def _is_problem(message: ConsoleMessage) -> bool:
+    """A console error, but for the browser's note of a 4xx answer: the API refusing a
+    request is something the app shows, not a fault."""
+    if message.type != "error":
+        return False
+    return "the server responded with a status of 4" not in message.text
+
+
+async def new_page(
+    browser: Browser, hub: Hub, viewport: dict[str, int] = PHONE
+) -> tuple[Page, list[str]]:
+    """A page of ``hub``'s web app in a fresh browser profile, and the list the app's
+    errors and uncaught exceptions go to (a test asserts it stays empty)."""
+    context = await browser.new_context(
+        base_url=f"http://127.0.0.1:{hub.http.port}", viewport=viewport, locale="zh-CN"
+    )
+    context.set_default_timeout(10_000)
+    page = await context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console: {m.text}") if _is_problem(m) else None)
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    return page, problems

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import DESKTOP, PHONE
-from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
+from browser_helpers import DESKTOP, PHONE, new_page
+from playwright.async_api import Browser, Page, async_playwright
 
 from linli.hub import Hub
 from linli.plugins import PluginManager
@@ -65,26 +65,6 @@ async def browser(web_hub: Hub) -> AsyncIterator[Browser]:
         await browser.close()
 
 
-def _is_problem(message: ConsoleMessage) -> bool:
-    """A console error, but for the browser's note of a 4xx answer: the API refusing a
-    request is something the app shows, not a fault."""
-    if message.type != "error":
-        return False
-    return "the server responded with a status of 4" not in message.text
-
-
-async def open_page(browser: Browser, hub: Hub, viewport: dict[str, int]) -> tuple[Page, list[str]]:
-    context = await browser.new_context(
-        base_url=f"http://127.0.0.1:{hub.http.port}", viewport=viewport, locale="zh-CN"
-    )
-    context.set_default_timeout(10_000)
-    page = await context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console: {m.text}") if _is_problem(m) else None)
-    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
-    return page, problems
-
-
 @pytest.fixture
 async def page(
     browser: Browser, web_hub: Hub, request: pytest.FixtureRequest
@@ -92,7 +72,7 @@ async def page(
     """A page of the web app in a phone-sized window (``@pytest.mark.desktop``: a desktop's),
     in a fresh browser profile. The test fails if the app logs an error or throws."""
     viewport = DESKTOP if request.node.get_closest_marker("desktop") else PHONE
-    page, problems = await open_page(browser, web_hub, viewport)
+    page, problems = await new_page(browser, web_hub, viewport)
     yield page
     await page.context.close()
     assert not problems, "The web app logged errors:\n" + "\n".join(problems)

@@ -8,7 +8,7 @@ import re
 
 import aiohttp
 import pytest
-from browser_helpers import add_resident, add_staff, log_in
+from browser_helpers import add_resident, add_staff, log_in, new_page
 from community_helpers import (
     add_bank,
     add_site,
@@ -17,7 +17,7 @@ from community_helpers import (
     pickup_code,
     this_month,
 )
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 
 from linli.hub import Hub
 from linli.integrations.ev_charger.id_tags import app_tag
@@ -187,7 +187,7 @@ async def test_a_deposited_parcel_shows_its_code_to_its_household_only(
 
 
 async def test_a_resident_starts_charging_from_the_phone_and_stops_it(
-    page: Page, web_hub: Hub, screenshot
+    page: Page, browser: Browser, web_hub: Hub, screenshot
 ) -> None:
     await add_site(web_hub)
     li = add_resident(web_hub, "2-1-301", "li", name="李先生")
@@ -210,6 +210,18 @@ async def test_a_resident_starts_charging_from_the_phone_and_stops_it(
             await expect(connector).to_contain_text("您的充电")
             await expect(connector).to_contain_text("本次电量")
             await screenshot("charging")
+            # The hub, not this browser, knows whose session it is: after a reload it is
+            # still hers, and her neighbour sees the connector in use with no stop button.
+            await page.reload()
+            await expect(connector).to_contain_text("您的充电")
+            neighbour, problems = await new_page(browser, web_hub)
+            await log_in(neighbour, add_resident(web_hub, "2-1-302", "zhang"))
+            await open_page(neighbour, "充电")
+            theirs = neighbour.locator(".connector", has_text="CP-1")
+            await expect(theirs).to_contain_text("正在使用")
+            await expect(theirs.get_by_role("button", name="停止充电")).to_have_count(0)
+            await neighbour.context.close()
+            assert not problems
 
             await connector.get_by_role("button", name="停止充电").click()
             await expect(page.locator("#toast")).to_contain_text("已通知充电桩停止充电")

@@ -18,6 +18,7 @@ from linli.metering import Month
 
 STATUS = "sensor.charger_cp_1_connector_1_status"
 CONNECTION = "binary_sensor.charger_cp_1_connection"
+SITE_POWER = "sensor.allocated_power"  # the site's: shared, every resident may use it
 
 
 @dataclass
@@ -72,6 +73,16 @@ async def test_a_resident_charges_from_the_app_and_is_billed(
     assert await charger.start_session(connector_id, id_tag) is not None  # the app's tag
     await hub.block_till_done()
     await charger.charge(1, 3600)
+
+    # Whose session it is: li's household sees it as its own, the neighbour sees none.
+    _, answer = await call(hub_client_no_auth, people, "li", "sessions", entity_id=SITE_POWER)
+    (session,) = answer["service_response"]["sessions"]
+    assert (session["charge_point_id"], session["connector_id"]) == ("CP-1", 1)
+    assert (session["household_id"], session["stopped"]) == (households[0].id, False)
+    _, answer = await call(hub_client_no_auth, people, "wang", "sessions", entity_id=SITE_POWER)
+    assert answer["service_response"] == {"sessions": []}
+    _, answer = await call(hub_client_no_auth, people, "desk", "sessions", entity_id=STATUS)
+    assert len(answer["service_response"]["sessions"]) == 1
 
     status, answer = await call(hub_client_no_auth, people, "wang", "remote_stop", entity_id=STATUS)
     assert status == 403
