@@ -46,7 +46,7 @@ class ProposalsPage extends View {
     this.proposals = null; // [{...proposal, tally}]
     this.error = null;
     this.units = []; // the units the user owns: [{id, address}]
-    this.choices = {}; // proposal id -> {unit id -> choice cast from here}
+    this.choices = {}; // proposal id -> {unit id -> choice}, as the hub last said
     this.integrations = [];
     this.staff = isStaff(hub.user.role);
     this.on("ballot-cast", "community-proposal-card", (event) => this.#cast(event.detail));
@@ -124,6 +124,7 @@ class ProposalsPage extends View {
         list.map((item) => hub.api.get(`/api/community/proposals/${item.id}`)),
       );
       this.proposals = full;
+      for (const proposal of full) this.#remember(proposal);
       this.error = null;
     } catch (error) {
       this.error = error;
@@ -135,6 +136,7 @@ class ProposalsPage extends View {
     if (!this.proposals) return;
     try {
       const fresh = await hub.api.get(`/api/community/proposals/${proposalId}`);
+      this.#remember(fresh);
       const index = this.proposals.findIndex((item) => item.id === proposalId);
       if (index < 0) this.proposals.unshift(fresh);
       else this.proposals[index] = fresh;
@@ -154,6 +156,12 @@ class ProposalsPage extends View {
     watch("proposal_registry_updated", (event) => {
       if (event.data.action === "create") this.#refreshOne(event.data.proposal_id);
     });
+  }
+
+  /** The user's current ballots on a proposal, as the hub says (after a reload too). */
+  #remember(proposal) {
+    const mine = Object.fromEntries((proposal.my_ballots ?? []).map((b) => [b.unit_id, b.choice]));
+    this.choices[proposal.id] = { ...(this.choices[proposal.id] ?? {}), ...mine };
   }
 
   #cast({ proposal_id: proposalId, unit_id: unitId, choice }) {

@@ -68,6 +68,10 @@ async def test_an_owner_votes_and_sees_participation_and_the_tally_move(
     await expect(card).to_contain_text("1 / 2 户")  # agreeing of those taking part
     assert web_hub.governance.current_choices(proposal.id)[wang.unit.id] == "disagree"
 
+    # The hub remembers her choice for her: it is there after a reload.
+    await page.reload()
+    await expect(card).to_contain_text(re.compile("您当前的选择.反对"))
+
 
 async def test_an_operator_opens_a_proposal_after_fixing_a_field_error(
     page: Page, web_hub: Hub

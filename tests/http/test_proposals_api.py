@@ -97,6 +97,16 @@ async def test_903_units_vote_a_vendor_in(
 
     await cast(voters[601], "agree")  # the 602nd unit: exactly 2/3 of the owners
     await cast(voters[601], "disagree")  # changed its mind: still one ballot
+
+    # Each owner reads back their own current ballot, and only theirs.
+    async def mine(owner: Owner) -> list[dict[str, Any]]:
+        response = await hub_client_no_auth.get(url, headers=bearer(hub, owner.user.id))
+        return (await response.json())["my_ballots"]
+
+    assert await mine(voters[601]) == [
+        {"unit_id": voters[601].unit.id, "address": voters[601].unit.address, "choice": "disagree"}
+    ]
+    assert await mine(by_size[700]) == []  # has not voted
     tally = (await (await hub_client.get(url)).json())["tally"]
     assert tally["participation_by_owners"] == "602/903"
     assert tally["quorum"] is True

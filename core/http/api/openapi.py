@@ -750,6 +750,13 @@ def governance_schemas() -> dict[str, Schema]:
                     **ref("Tally"),
                     "description": "The decision's, or the count so far while it is open",
                 },
+                "my_ballots": {
+                    **array(
+                        closed({"unit_id": STRING, "address": STRING, "choice": enum_of(Choice)})
+                    ),
+                    "description": "The caller's current ballots, one per unit they own that "
+                    "has voted; empty once the proposal is decided",
+                },
             }
         ),
         "NewProposal": closed(

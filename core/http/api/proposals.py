@@ -164,14 +164,23 @@ async def list_proposals(request: web.Request) -> web.Response:
 
 @routes.get(PROPOSAL)
 async def get_proposal(request: web.Request) -> web.Response:
-    """A proposal with its tally: the decision's, or the count so far while it is open."""
+    """A proposal with its tally (the decision's, or the count so far while it is open),
+    and the caller's current ballots on it: one per unit they own that has voted."""
     access.require(request, Action.read_proposals)
     hub = hub_of(request)
     proposal = _proposal(request)
+    governance = hub.governance
+    choices = governance.current_choices(proposal.id)
+    mine = [
+        {"unit_id": unit.id, "address": unit.address, "choice": choices[unit.id]}
+        for unit in governance.units_owned_by(caller(request).user_id)
+        if unit.id in choices
+    ]
     return json_response(
         {
             **proposal_json(proposal, hub.clock.time()),
-            "tally": hub.governance.tally_of(proposal),
+            "tally": governance.tally_of(proposal),
+            "my_ballots": mine,
         }
     )
 
