@@ -153,15 +153,15 @@ async def test_the_web_app_is_served_without_a_token(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    await expect_error(await hub_client_no_auth.get("/"), 404, "not_found")
-
-    index = tmp_path / "index.html"
-    index.write_text("<!doctype html><title>邻里</title>", encoding="utf-8")
-    monkeypatch.setattr(server, "WEB_APP_INDEX", index)
     response = await hub_client_no_auth.get("/")
     assert response.status == 200
     assert response.content_type == "text/html"
     assert "邻里" in await response.text()
+
+    # A hub installed without its web app says where the API is.
+    monkeypatch.setattr(server, "WEB_APP_INDEX", tmp_path / "missing.html")
+    body = await expect_error(await hub_client_no_auth.get("/"), 404, "not_found")
+    assert "/api/" in body["message"]
 
 
 async def test_the_admin_token_belongs_to_the_admin_user_across_replacements(
