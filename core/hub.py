@@ -13,6 +13,8 @@ from .audit import AuditLog
 from .auth.login import Authenticator
 from .auth.ownership import Ownership
 from .auth.users import UserRegistry
+from .automation.blueprints import BlueprintLibrary
+from .automation.manager import Automations
 from .clock import Clock
 from .community.community import Community
 from .community.consent import Consent
@@ -91,6 +93,8 @@ class Hub:
         self.alarms = Alarms(self)
         self.metering = Metering(self)
         self.figures = Figures(self)
+        self.blueprints = BlueprintLibrary(self)
+        self.automations = Automations(self)
         # Default: the built-in plugin and every installed plugin (entry-point group "linli").
         self.plugins = plugins if plugins is not None else create_plugin_manager()
         self.integrations = IntegrationSetup(self, IntegrationCatalog(self.plugins))
@@ -160,6 +164,9 @@ class Hub:
         self.state = HubState.running
         await self.config_entries.setup_all()
         await self._setup_configured_integrations()
+        # Last: the automations name the integrations' entities.
+        await self.blueprints.load()
+        await self.automations.start()
         self.bus.fire(EVENT_HUB_STARTED, context=Context(origin="hub"))
         _LOGGER.info("Started %s", self.config.name)
 

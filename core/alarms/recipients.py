@@ -38,30 +38,25 @@ def concerned_members(hub: Hub, alarm: Alarm) -> frozenset[str]:
     return frozenset(member.id for member in hub.community.members.members_of(alarm.household_id))
 
 
-def caregivers_of(hub: Hub, alarm: Alarm) -> list[MemberEntry]:
-    """The caregivers whom a member the alarm is about has named."""
-    concerned = concerned_members(hub, alarm)
-    if not concerned:
-        return []
-    return [
-        member
-        for member in hub.community.members
-        if member.role is MemberRole.caregiver and member.cares_for & concerned
-    ]
-
-
 def recipients(hub: Hub, alarm: Alarm, rung: Rung) -> Recipients:
     """Whom ``rung`` of the ladder reaches for ``alarm``."""
+    return reach(hub, rung, alarm.household_id, concerned_members(hub, alarm))
+
+
+def reach(hub: Hub, rung: Rung, household_id: str | None, concerned: frozenset[str]) -> Recipients:
+    """Whom ``rung`` reaches for something in ``household_id`` about the members
+    ``concerned``: the household's own members, the caregivers those members named, the
+    security desk, or the external contacts (an automation's notify step reaches them too)."""
+    members = hub.community.members
     match rung:
         case Rung.household:
-            household = (
-                ()
-                if alarm.household_id is None
-                else hub.community.members.members_of(alarm.household_id)
-            )
+            household = () if household_id is None else members.members_of(household_id)
             return _members(hub, (m for m in household if m.role is not MemberRole.caregiver))
         case Rung.caregivers:
-            return _members(hub, caregivers_of(hub, alarm))
+            caregivers = (
+                m for m in members if m.role is MemberRole.caregiver and m.cares_for & concerned
+            )
+            return _members(hub, caregivers)
         case Rung.security:
             desk = (user.id for user in hub.users if user.role is Role.operator)
             return Recipients(user_ids=_enabled(hub, desk))

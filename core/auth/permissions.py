@@ -80,6 +80,9 @@ class Action(StrEnum):
     read_statements = auto()
     export_usage = auto()
     read_figures = auto()
+    # Automations (and the blueprints they use).
+    read_automations = auto()
+    manage_automations = auto()
     # Privacy and accounts.
     read_consents = auto()
     export_household = auto()
@@ -121,6 +124,8 @@ WORDS: Final[Mapping[Action, str]] = {
     Action.read_statements: "see the statements of",
     Action.export_usage: "export the usage records of",
     Action.read_figures: "see the key figures of",
+    Action.read_automations: "see the automations of",
+    Action.manage_automations: "manage the automations of",
     Action.read_consents: "see the consents of",
     Action.export_household: "export the data of",
     Action.read_audit: "read the audit log of",
@@ -250,6 +255,21 @@ RULES: Final[Mapping[Action, Mapping[Role, frozenset[Scope]]]] = {
     },
     Action.export_usage: {OPERATOR: _COMMUNITY, ADMIN: _COMMUNITY},
     Action.read_figures: {OPERATOR: _COMMUNITY, ADMIN: _COMMUNITY},
+    # A household's automations are its own (its members' and, for an operator who is a
+    # member, theirs too); the community's are staff's; an admin reaches every household's.
+    # Importing a blueprint manages the community's automations.
+    Action.read_automations: {
+        RESIDENT: frozenset({OWN}),
+        HOUSEHOLD_ADMIN: frozenset({OWN}),
+        OPERATOR: frozenset({OWN, COMMUNITY}),
+        ADMIN: frozenset({OWN, OTHER, COMMUNITY}),
+    },
+    Action.manage_automations: {
+        RESIDENT: frozenset({OWN}),
+        HOUSEHOLD_ADMIN: frozenset({OWN}),
+        OPERATOR: frozenset({OWN, COMMUNITY}),
+        ADMIN: frozenset({OWN, OTHER, COMMUNITY}),
+    },
     Action.read_consents: {
         RESIDENT: frozenset({OWN, CARED}),
         HOUSEHOLD_ADMIN: frozenset({OWN, CARED}),

@@ -3,6 +3,9 @@
 from typing import Final
 
 DOMAIN: Final = "ev_charger"
+# Fired when a car stops drawing power (or its session stops first): household_id,
+# charge_point_id, connector_id, energy_kwh, idle_grace_minutes, idle_fee_fen_per_minute.
+EVENT_CHARGING_FINISHED: Final = "ev_charger_charging_finished"
 SUBPROTOCOL: Final = "ocpp1.6"
 
 CONF_NAME: Final = "name"

@@ -23,6 +23,7 @@ from linli.storage.integration_data import IntegrationData
 
 from .const import (
     DOMAIN,
+    EVENT_CHARGING_FINISHED,
     ITEM_ENERGY,
     ITEM_IDLE_FEE,
     ITEM_SERVICE_FEE,
@@ -228,6 +229,7 @@ class ChargingSite:
         if status in CHARGING_DONE and transaction.charging_finished_at is None:
             transaction.charging_finished_at = now
             self._save_transaction(transaction)
+            self._announce_finished(transaction)
             self.rebalance_soon()
         elif status == "Charging" and transaction.charging_finished_at is not None:
             if transaction.stopped_at is None:  # the car wants more after all
@@ -236,6 +238,21 @@ class ChargingSite:
                 self.rebalance_soon()
         elif status in UNPLUGGED and transaction.stopped_at is not None:
             await self._close(connector, transaction, now)
+
+    def _announce_finished(self, transaction: Transaction) -> None:
+        """Tell automations a car is done: its household may move it before the idle fee."""
+        prices = transaction.prices
+        self.hub.bus.fire(
+            EVENT_CHARGING_FINISHED,
+            {
+                "household_id": transaction.household_id,
+                "charge_point_id": transaction.charge_point_id,
+                "connector_id": transaction.connector_id,
+                "energy_kwh": transaction.energy_wh / 1000,
+                "idle_grace_minutes": prices.idle_grace_minutes,
+                "idle_fee_fen_per_minute": prices.idle_fee_fen_per_minute,
+            },
+        )
 
     def _fault(
         self,
@@ -365,6 +382,7 @@ class ChargingSite:
         transaction.stopped_at = now
         if transaction.charging_finished_at is None:
             transaction.charging_finished_at = now
+            self._announce_finished(transaction)
         self._save_transaction(transaction)
         await self._bill_session(transaction)
         connector = self._connector(

@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
+from linli.automation.triggers import register_trigger
 from linli.config_entries import EntrySource
 from linli.context import Context
 from linli.exceptions import ConfigEntryError, ConfigEntryNotReady, IntegrationError
 
+from . import trigger
 from .broker import BrokerStartError, EmbeddedBroker
 from .client import BrokerSettings, MqttClient, MqttNotConnected, Payload
 from .const import (
@@ -59,6 +61,9 @@ __all__ = [
 ]
 
 PLATFORMS: Final = ["binary_sensor", "sensor", "switch", "lock"]
+
+# Automations may trigger on a message once the integration's code is loaded.
+register_trigger("mqtt", trigger.FIELDS, trigger.attach)
 _LOCAL_ADDRESSES: Final = frozenset({"", "0.0.0.0", "::"})
 
 

@@ -52,6 +52,8 @@ GRID = """
     read_statements         O                O                OCXM             OCXM
     export_usage            -                -                M                M
     read_figures            -                -                M                M
+    read_automations        O                O                OM               OXM
+    manage_automations      O                O                OM               OXM
     read_consents           OC               OC               OC               OCX
     export_household        O                O                O                OCX
     read_audit              -                -                M                M

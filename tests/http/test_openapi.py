@@ -512,6 +512,19 @@ async def target(
     await hub.block_till_done()
     notifications = [n.id for n in await hub.notifications.of_user(people.users["carer"].id)]
     assert notifications, "the carer was told of the SOS"
+    # Automations: the first household's (its owner's), and two of the community's (the
+    # operator's and the admin's), which the requests name: both staff manage them.
+    reminder = {
+        "triggers": [{"trigger": "time", "at": "07:30"}],
+        "actions": [{"notify": {"to": "household", "title": "早上好", "message": "带钥匙"}}],
+    }
+    hub.automations.create(
+        {**reminder, "household_id": people.households[0]}, owner_id=people.users["owner"].id
+    )
+    automations = [
+        hub.automations.create(reminder, owner_id=user_id).id
+        for user_id in (people.users["operator"].id, admin.id)
+    ]
     # A refresh token already exchanged: using it again ends its login.
     spent = hub.http.tokens.create_login(people.users["session"].id, "phone").refresh_token
     hub.http.tokens.refresh(spent)
@@ -553,6 +566,16 @@ async def target(
         "notification_id": sorted(notifications),
         "text": ["已到现场"],
         "comment": ["在处理"],
+        "automation_id": automations,
+        # An automation's parts (one, or a list of one: as generated), in either spelling,
+        # and a blueprint without inputs.
+        "triggers": reminder["triggers"],
+        "trigger": reminder["triggers"],
+        "conditions": [{"condition": "time", "after": "06:00"}],
+        "condition": [{"condition": "time", "after": "06:00"}],
+        "actions": reminder["actions"],
+        "action": reminder["actions"],
+        "use_blueprint": [{"path": "linli/charging_finished.yaml"}],
     }
     target.known_for = {
         # Logins as users nobody else in the run is: failures may lock them, harmlessly.

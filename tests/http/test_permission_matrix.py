@@ -144,6 +144,27 @@ class ChargerFlow(ConfigFlow):
     async def async_step_user(self, user_input=None):
         return self.show_form("user", vol.Schema({vol.Required("site"): str}))
 """
+# A's: its plug off at night. Anyone makes the other: a morning reminder to one's household.
+A_AUTOMATION = {
+    "alias": "插座夜里关",
+    "triggers": [{"trigger": "time", "at": "23:00"}],
+    "actions": [{"action": "switch.turn_off", "target": {"entity_id": A_SWITCH}}],
+}
+REMINDER = {
+    "alias": "早上提醒",
+    "triggers": [{"trigger": "time", "at": "07:00"}],
+    "actions": [{"notify": {"to": "household", "title": "早上好", "message": "记得带钥匙"}}],
+}
+BLUEPRINT = """
+blueprint:
+  name: 早上提醒
+  domain: automation
+triggers:
+  - trigger: time
+    at: "07:00"
+actions:
+  - notify: {to: household, title: 早上好, message: 记得带钥匙}
+"""
 ROSTER = "楼栋,单元,房号,建筑面积(㎡),姓名,身份,电话,照护对象\r\n9,1,101,80.00,钱多,业主,,\r\n"
 
 
@@ -260,6 +281,42 @@ async def town(hub: Hub, integrations: None) -> Town:
         "smoke", "critical", source_entity_id=None, household_id=None, message="地下车库烟雾"
     )
     town.ids.update(alarm_a=alarm_a.id, alarm_b=alarm_b.id, alarm_shared=alarm_shared.id)
+    automations = hub.automations
+    automation_a = automations.create(
+        {**A_AUTOMATION, "household_id": a.id}, owner_id=town.user_id("resident_a")
+    )
+    automation_heart = automations.create(
+        {
+            "alias": "奶奶心率过高",
+            "triggers": [{"trigger": "numeric_state", "entity_id": HEART, "above": 120}],
+            "actions": [{"notify": {"to": "household", "title": "心率", "message": "过高"}}],
+            "household_id": a.id,
+        },
+        owner_id=town.user_id("resident_a"),
+    )
+    automation_b = automations.create(
+        {
+            "alias": "赵家门开了",
+            "triggers": [{"trigger": "state", "entity_id": B_LOCK, "to": "unlocked"}],
+            "actions": [{"notify": {"to": "household", "title": "门", "message": "开了"}}],
+            "household_id": b.id,
+        },
+        owner_id=town.user_id("resident_b"),
+    )
+    automation_shared = automations.create(
+        {
+            "alias": "东门开了就全开",
+            "triggers": [{"trigger": "state", "entity_id": GATE, "to": "unlocked"}],
+            "actions": [{"action": "gate.open_all"}],
+        },
+        owner_id=town.user_id("operator"),
+    )
+    town.ids.update(
+        automation_a=automation_a.id,
+        automation_heart=automation_heart.id,
+        automation_b=automation_b.id,
+        automation_shared=automation_shared.id,
+    )
     usage_a, usage_b = [
         await hub.metering.record(
             household_id=household.id,
@@ -283,6 +340,7 @@ async def town(hub: Hub, integrations: None) -> Town:
         lock_b.id,
         B_LOCK,
         alarm_b.id,
+        automation_b.id,
         usage_b.id,
         usage_b.reference,
     }
@@ -332,6 +390,7 @@ def _defaults(town: Town) -> dict[str, str]:
         "user_id": town.user_id("resident_a"),
         "alarm_id": town.ids["alarm_a"],
         "month": town.ids["month"],
+        "automation_id": town.ids["automation_a"],
     }
 
 
@@ -360,6 +419,14 @@ async def new_entry_of_a(town: Town, role: str) -> dict[str, str]:
         "plug", f"临时 {role}", {}, household_id=town.ids["household_a"]
     )
     return {"entry_id": entry.id}
+
+
+async def new_automation_of_a(town: Town, role: str) -> dict[str, str]:
+    automation = town.hub.automations.create(
+        {**A_AUTOMATION, "household_id": town.ids["household_a"]},
+        owner_id=town.user_id("resident_a"),
+    )
+    return {"automation_id": automation.id}
 
 
 async def new_unit(town: Town, role: str) -> dict[str, str]:
@@ -417,6 +484,8 @@ EVERY_ENTITY = {"entity_id": f"{A_SWITCH},{HEART},{B_LOCK},{GATE}"}
 STATES = "/api/states/{entity_id}"
 SERVICE = "/api/services/{domain}/{service}"
 STATEMENT = "/api/households/{household_id}/statements/{month}"
+AUTOMATION = "/api/automations/{automation_id}"
+OF_A = "200 200 404 404 404 200"  # A's people, and the admin
 
 
 NO_PANEL = {"name": "lockers", "path": "panel.js"}  # no plugin of the town offers one
@@ -707,6 +776,60 @@ CASES = (
         "A's",
         json={"text": "已到现场"},
     ),
+    # Automations: a household's are its own, the community's the staff's; an admin reaches
+    # every household's, but not one about grandma's heart rate.
+    Case("GET", "/api/automations", ALL_200),
+    Case("POST", "/api/automations", "201 201 403 201 201 201", "one's own", json=REMINDER),
+    Case(
+        "POST",
+        "/api/automations",
+        "201 201 404 404 404 201",
+        "for A",
+        json=lambda town, role: {**REMINDER, "household_id": town.ids["household_a"]},
+    ),
+    Case(
+        "POST",
+        "/api/automations",
+        "403 403 403 403 201 201",
+        "the community's",
+        json={**REMINDER, "household_id": None},
+    ),
+    Case("GET", "/api/automations/problems", STAFF_ONLY),
+    Case("GET", AUTOMATION, OF_A, "A's"),
+    Case(
+        "GET",
+        AUTOMATION,
+        "200 200 404 404 404 404",
+        "A's about grandma's heart",
+        lambda town, role: {"automation_id": town.ids["automation_heart"]},
+    ),
+    Case(
+        "GET",
+        AUTOMATION,
+        "404 404 404 200 404 200",
+        "B's",
+        lambda town, role: {"automation_id": town.ids["automation_b"]},
+    ),
+    Case(
+        "GET",
+        AUTOMATION,
+        "404 404 404 404 200 200",
+        "the community's",
+        lambda town, role: {"automation_id": town.ids["automation_shared"]},
+    ),
+    Case("PUT", AUTOMATION, OF_A, "A's", json=A_AUTOMATION),
+    Case("DELETE", AUTOMATION, OF_A, prepare=new_automation_of_a),
+    Case("POST", AUTOMATION + "/enable", OF_A),
+    Case("POST", AUTOMATION + "/disable", OF_A),
+    Case("POST", AUTOMATION + "/trigger", OF_A),
+    Case("GET", AUTOMATION + "/traces", OF_A),
+    Case("GET", "/api/blueprints", ALL_200),
+    Case(
+        "POST",
+        "/api/blueprints",
+        "403 403 403 403 201 201",
+        json=lambda town, role: {"filename": f"morning_{role}.yaml", "text": BLUEPRINT},
+    ),
     Case("GET", "/api/notifications", ALL_200),
     Case(
         "POST",
@@ -977,6 +1100,47 @@ async def test_a_subscriber_stops_seeing_a_household_it_leaves(town: Town, socke
     assert (await resident.receive_json(timeout=5))["event"] == {"r": [A_SWITCH]}
     answer = await result(resident, 2, type="get_states")
     assert {state["entity_id"] for state in answer["result"]} == {GATE}
+
+
+async def test_a_trace_shows_nothing_of_what_its_reader_may_not_see(
+    town: Town, hub_client_no_auth: TestClient
+) -> None:
+    """An automation hearing every state change runs on grandma's heart rate too: the
+    operator who made it reads the runs, without her heart rate; her household reads its
+    own automation's runs with it."""
+    hub = town.hub
+
+    async def call(role: str, method: str, path: str, body: Any = None) -> Any:
+        response = await hub_client_no_auth.request(
+            method, path, json=body, headers=town.headers(role)
+        )
+        assert response.status in (200, 201), await response.text()
+        return await response.json()
+
+    hearing = {
+        "triggers": [{"trigger": "event", "event_type": "state_changed"}],
+        "actions": [{"delay": 0}],
+        "mode": "parallel",
+    }
+    made = await call("operator", "POST", "/api/automations", hearing)
+    hub.states.set(HEART, "131", {"note": HEART_MARKER})
+    hub.states.set(A_SWITCH, "on")
+    await hub.block_till_done()
+    path = f"/api/automations/{made['id']}/traces"
+    response = await hub_client_no_auth.get(path, headers=town.headers("operator"))
+    text = await response.text()
+    assert response.status == 200, text
+    assert HEART_MARKER not in text
+    assert HEART not in text
+    shown = [trace["trigger"]["event"]["data"] for trace in await response.json()]
+    assert shown[1] is None  # grandma's heart rate changed: that is all the operator sees
+    assert (shown[0]["entity_id"], shown[0]["new_state"]["state"]) == (A_SWITCH, "on")
+
+    heart = town.ids["automation_heart"]  # heard 131: above 120
+    await call("resident_a", "POST", f"/api/automations/{heart}/trigger")
+    traces = await call("resident_a", "GET", f"/api/automations/{heart}/traces")
+    assert [trace["trigger"]["platform"] for trace in traces] == ["manual", "numeric_state"]
+    assert traces[1]["trigger"]["to_state"]["attributes"]["note"] == HEART_MARKER
 
 
 async def test_a_token_must_belong_to_a_user(

@@ -5,6 +5,7 @@ from aiohttp import web
 from . import (
     alarms,
     auth,
+    automations,
     community,
     config,
     dashboard,
@@ -38,6 +39,7 @@ ROUTES: tuple[web.RouteTableDef, ...] = (
     metering.routes,
     dashboard.routes,
     alarms.routes,
+    automations.routes,
     websocket.routes,
     auth.routes,
 )

@@ -25,6 +25,8 @@ from ...alarms.model import AlarmState, Severity
 from ...auth.passwords import MAX_LENGTH as MAX_PASSWORD
 from ...auth.passwords import MIN_LENGTH as MIN_PASSWORD
 from ...auth.users import Role
+from ...automation.config import MODES
+from ...automation.trace import KEPT_RUNS
 from ...community import export
 from ...community.consent import ALL_INTEGRATIONS, Capacity
 from ...community.households import MemberRole
@@ -47,6 +49,7 @@ from ..tokens import ACCESS_LIFETIME, TokenKind
 from ..view import json_bytes_response
 from .alarms import DEFAULT_ALARM_LIMIT, MAX_ALARM_LIMIT
 from .auth import LOGIN_PATH, MAX_TOKEN_NAME, REFRESH_PATH
+from .automations import SOURCES
 from .community import MAX_ROSTER
 from .history import PERIODS
 from .integrations import LANGUAGES
@@ -68,6 +71,7 @@ UNDOCUMENTED: Final = {
 # The same rule as linli.states.valid_entity_id (ECMA 262 and Python read it alike).
 ENTITY_ID_PATTERN: Final = r"^(?!.+__)(?!_)[\da-z_]+(?<!_)\.(?!_)[\da-z_]+(?<!_)$"
 EVENT_TYPE_PATTERN: Final = r"^[a-z0-9_.]{1,64}$"
+AUTOMATION_ID_PATTERN: Final = r"^[A-Za-z0-9_.-]{1,64}$"
 
 FORM_FIELD_TYPES: Final = (
     "string",
@@ -489,6 +493,7 @@ def schemas() -> dict[str, Schema]:
         **alarm_schemas(),
         **metering_schemas(),
         **web_app_schemas(),
+        **automation_schemas(),
     }
 
 
@@ -2242,6 +2247,377 @@ def web_app_paths() -> dict[str, Schema]:
     }
 
 
+# Automations and blueprints.
+
+RUN_STATES: Final = ("running", "finished", "stopped", "error", "cancelled", "skipped")
+
+
+AUTOMATION_EXAMPLE: Final = {
+    "alias": "Morning reminder",
+    "triggers": [{"trigger": "time", "at": "07:30"}],
+    "conditions": [{"condition": "time", "weekday": ["mon", "tue", "wed", "thu", "fri"]}],
+    "actions": [
+        {"notify": {"to": "household", "title": "Good morning", "message": "Take the keys"}}
+    ],
+}
+BLUEPRINT_EXAMPLE: Final = """\
+blueprint:
+  name: Morning reminder
+  domain: automation
+  input:
+    at:
+      name: When
+      default: "07:30:00"
+      selector:
+        time: {}
+triggers:
+  - trigger: time
+    at: !input at
+actions:
+  - notify: {to: household, title: Good morning, message: Take the keys}
+"""
+
+
+def automation_schemas() -> dict[str, Schema]:
+    def one_or_many(what: str, description: str) -> Schema:
+        item = {**OBJECT, "description": description}
+        return {"anyOf": [item, array(item)], "description": f"One {what} or a list of them"}
+
+    trigger = one_or_many(
+        "trigger",
+        "`trigger` (or `platform`) names its kind (state, numeric_state, event, time, "
+        "time_pattern, alarm, webhook, mqtt…), beside its options as Home Assistant writes them",
+    )
+    condition = one_or_many(
+        "condition",
+        "`condition` names its kind (state, numeric_state, time, alarm, and, or, not), beside "
+        "its options; templates are refused",
+    )
+    action = one_or_many(
+        "action",
+        "A service call (`action: domain.service`, `target`, `data`), or notify, alarm, event, "
+        "delay, wait_for_trigger, condition, choose, repeat, stop",
+    )
+    nullable_text = nullable(STRING)
+    return {
+        "Automation": closed(
+            {
+                "id": STRING,
+                "alias": {**STRING, "description": "Its alias, else its id"},
+                "description": STRING,
+                "household_id": {**nullable(STRING), "description": "null: the community's"},
+                "owner_id": {
+                    **nullable(STRING),
+                    "description": "The user whose rights its runs act with; null: the hub's "
+                    "(an automation of automations.yaml)",
+                },
+                "source": {
+                    **enum_of(SOURCES),
+                    "description": "yaml: written in automations.yaml (edited there); api: "
+                    "made through the API",
+                },
+                "enabled": BOOLEAN,
+                "failure": {
+                    **nullable_text,
+                    "description": "Why it cannot listen for its triggers, when it cannot",
+                },
+                "mode": enum_of(MODES),
+                "running": {**COUNT, "description": "Runs under way"},
+                "last_run": nullable(
+                    closed({"started_at": TIMESTAMP, "state": enum_of(RUN_STATES)})
+                ),
+                "config": {**OBJECT, "description": "As written, with its id"},
+            }
+        ),
+        "NewAutomation": closed(
+            {},
+            {
+                "id": {
+                    "type": "string",
+                    "pattern": AUTOMATION_ID_PATTERN,
+                    "description": "Made up when left out; in a replacement, the automation's",
+                },
+                "alias": {"type": "string", "minLength": 1, "maxLength": 120},
+                "description": STRING,
+                "household_id": {
+                    **nullable(STRING),
+                    "description": "Whose it is (null: the community's). Left out: the "
+                    "caller's household, or the community's for operators and admins; in a "
+                    "replacement, whose it was",
+                },
+                "mode": enum_of(MODES),
+                "max": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 100,
+                    "description": "Runs at once (parallel) or waiting (queued)",
+                },
+                "max_exceeded": enum_of(("silent", "warning", "error")),
+                "initial_state": BOOLEAN,
+                "triggers": trigger,
+                "trigger": {**trigger, "description": "The older spelling of `triggers`"},
+                "conditions": condition,
+                "condition": {**condition, "description": "The older spelling of `conditions`"},
+                "actions": action,
+                "action": {**action, "description": "The older spelling of `actions`"},
+                "use_blueprint": closed(
+                    {"path": {**STRING, "description": "The blueprint's path"}},
+                    {"input": {**OBJECT, "description": "Input name -> its value"}},
+                ),
+            },
+        )
+        | {
+            "description": "An automation as Home Assistant writes it: its triggers and actions "
+            "(in either spelling, not both), or a blueprint it uses with its inputs (what "
+            "else it says replaces the blueprint's)",
+            "anyOf": [
+                {"required": ["triggers", "actions"]},
+                {"required": ["trigger", "action"]},
+                {"required": ["use_blueprint"]},
+            ],
+        },
+        "AutomationRun": closed(
+            {
+                "run_id": STRING,
+                "automation_id": STRING,
+                "context_id": {**STRING, "description": "Empty for a run refused as a loop"},
+                "trigger": {
+                    **OBJECT,
+                    "description": "What started it: `platform`, `id`, `description` and the "
+                    "platform's facts. The state of an entity the caller may not see is null",
+                },
+                "started_at": TIMESTAMP,
+                "state": {
+                    **enum_of(RUN_STATES),
+                    "description": "stopped: by a stop step or a condition; cancelled: by a "
+                    "newer run or the automation turned off; skipped: refused by its mode, or "
+                    "as a loop of automations",
+                },
+                "message": nullable_text,
+                "finished_at": nullable(TIMESTAMP),
+                "duration": {**nullable(NUMBER), "description": "Seconds; null while running"},
+                "steps": array(ref("AutomationStep")),
+            }
+        ),
+        "AutomationStep": closed(
+            {
+                "path": {**STRING, "description": "Where in the automation: action/2/choose/1"},
+                "kind": STRING,
+                "at": TIMESTAMP,
+                "result": OBJECT,
+                "error": nullable_text,
+            }
+        ),
+        "Blueprint": closed(
+            {
+                "path": {**STRING, "description": "What use_blueprint names, e.g. linli/sos.yaml"},
+                "name": STRING,
+                "domain": STRING,
+                "description": nullable_text,
+                "author": nullable_text,
+                "source_url": nullable_text,
+                "inputs": array(ref("BlueprintInput")),
+                "sections": array(
+                    closed(
+                        {
+                            "name": STRING,
+                            "label": nullable_text,
+                            "description": nullable_text,
+                            "icon": nullable_text,
+                            "collapsed": BOOLEAN,
+                            "inputs": {**array(STRING), "description": "Its inputs' names"},
+                        }
+                    )
+                ),
+            }
+        ),
+        "BlueprintInput": closed(
+            {
+                "name": {**STRING, "description": "What use_blueprint's input names it"},
+                "label": {**nullable_text, "description": "The name to show"},
+                "description": nullable_text,
+                "selector": {
+                    **nullable(OBJECT),
+                    "description": "What it takes, as Home Assistant writes it: {kind: options}",
+                },
+                "section": {**nullable_text, "description": "The section it is shown in"},
+            },
+            {"default": {"description": "Its value when none is given; absent: required"}},
+        ),
+    }
+
+
+def automation_paths() -> dict[str, Schema]:
+    automation_id = path_parameter("automation_id", "An automation's id")
+    readers = (
+        "For the automation's household's members, operators and admins (the community's) "
+        "and admins (every household's), if they may see every entity it names (not a "
+        "member's health data); 404 for anyone else."
+    )
+
+    def change(operation_id: str, summary: str, answers: dict[int, Schema], **more: Any) -> Schema:
+        return operation(
+            operation_id,
+            "automations",
+            summary,
+            answers,
+            parameters=[automation_id],
+            errors=[403, *more.pop("errors", ())],
+            description=more.pop("description", readers),
+            **more,
+        )
+
+    automation_body = {
+        "application/json": {"schema": ref("NewAutomation"), "example": AUTOMATION_EXAMPLE}
+    }
+    file_only = (
+        "An automation of automations.yaml is changed in the file: 409 `read_only`. " + readers
+    )
+    return {
+        "/api/automations": {
+            "get": operation(
+                "getAutomations",
+                "automations",
+                "The automations the caller may read",
+                {200: answer("The automations", array(ref("Automation")))},
+                parameters=[query_parameter("household_id", "Only this household's")],
+                description=readers.removesuffix("; 404 for anyone else.") + ".",
+            ),
+            "post": operation(
+                "createAutomation",
+                "automations",
+                "Make an automation, in the Home Assistant format, owned by the caller",
+                {201: answer("The automation, listening for its triggers", ref("Automation"))},
+                body_content=automation_body,
+                errors=[403, 404],
+                description="Its runs act with the caller's rights. A mistake is a 400 whose "
+                "`field` is the path of the part, e.g. `triggers.0.entity_id`; an entity the "
+                "caller may not see is one that does not exist. A household's members make its "
+                "automations, operators and admins the community's, admins any household's; "
+                "`household_id` naming a household the caller may not see is a 404.",
+            ),
+        },
+        "/api/automations/problems": {
+            "get": operation(
+                "getAutomationProblems",
+                "automations",
+                "What automations.yaml could not load, and why",
+                {
+                    200: answer(
+                        "The automation's id (or where it is in the file) -> the message",
+                        {"type": "object", "additionalProperties": STRING},
+                    )
+                },
+                errors=[403],
+                description="For operators and admins.",
+            )
+        },
+        "/api/automations/{automation_id}": {
+            "get": operation(
+                "getAutomation",
+                "automations",
+                "One automation",
+                {200: answer("The automation", ref("Automation"))},
+                parameters=[automation_id],
+                description=readers,
+            ),
+            "put": change(
+                "replaceAutomation",
+                "Replace an automation's configuration; its id and owner stay",
+                {200: answer("The automation as it is now", ref("Automation"))},
+                body_content=automation_body,
+                errors=[409],
+                description=file_only,
+            ),
+            "delete": change(
+                "removeAutomation",
+                "Remove an automation; its runs under way stop",
+                {200: answer("The automation was removed", removed("automation_id"))},
+                errors=[409],
+                description=file_only,
+            ),
+        },
+        "/api/automations/{automation_id}/enable": {
+            "post": change(
+                "enableAutomation",
+                "Turn an automation on: it listens for its triggers again",
+                {200: answer("The automation", ref("Automation"))},
+            )
+        },
+        "/api/automations/{automation_id}/disable": {
+            "post": change(
+                "disableAutomation",
+                "Turn an automation off: its runs under way stop",
+                {200: answer("The automation", ref("Automation"))},
+            )
+        },
+        "/api/automations/{automation_id}/trigger": {
+            "post": change(
+                "triggerAutomation",
+                "Run an automation now, without its triggers (its conditions and mode apply)",
+                {200: answer("The run's trace, as it is once started", ref("AutomationRun"))},
+            )
+        },
+        "/api/automations/{automation_id}/traces": {
+            "get": operation(
+                "getAutomationTraces",
+                "automations",
+                f"An automation's last {KEPT_RUNS} runs, newest first",
+                {200: answer("Their traces", array(ref("AutomationRun")))},
+                parameters=[automation_id],
+                description=readers,
+            )
+        },
+        "/api/blueprints": {
+            "get": operation(
+                "getBlueprints",
+                "automations",
+                "Every blueprint automations may use",
+                {
+                    200: answer(
+                        "The blueprints by path, and the files that could not be read",
+                        closed(
+                            {
+                                "blueprints": array(ref("Blueprint")),
+                                "problems": {
+                                    "type": "object",
+                                    "description": "The blueprint's path -> what is wrong; "
+                                    "empty but for operators and admins",
+                                    "additionalProperties": STRING,
+                                },
+                            }
+                        ),
+                    )
+                },
+            ),
+            "post": operation(
+                "importBlueprint",
+                "automations",
+                "Import a blueprint in the Home Assistant format",
+                {201: answer("The blueprint, at imported/<filename>", ref("Blueprint"))},
+                body_content={
+                    "application/json": {
+                        "schema": closed(
+                            {
+                                "filename": {
+                                    **STRING,
+                                    "description": "A plain file name ending in .yaml, e.g. "
+                                    "motion_light.yaml: not one imported already",
+                                },
+                                "text": {**STRING, "description": "The blueprint's YAML"},
+                            }
+                        ),
+                        "example": {"filename": "morning_reminder.yaml", "text": BLUEPRINT_EXAMPLE},
+                    }
+                },
+                errors=[403],
+                description="For operators and admins. A blueprint that cannot be read is a "
+                "400 whose message names each problem, with its line.",
+            ),
+        },
+    }
+
+
 def build_document() -> Schema:
     """The whole OpenAPI document."""
     error_responses: dict[str, Schema] = {
@@ -2279,6 +2655,7 @@ def build_document() -> Schema:
                 "privacy",
                 "alarms",
                 "metering",
+                "automations",
                 "integrations",
             )
         ],
@@ -2296,6 +2673,7 @@ def build_document() -> Schema:
             **privacy_paths(),
             **alarm_paths(),
             **metering_paths(),
+            **automation_paths(),
             **web_app_paths(),
         },
         "components": {

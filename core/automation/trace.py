@@ -1,0 +1,53 @@
+"""What an automation's run did: what triggered it, each step with its result, how it
+ended and how long it took. Each automation keeps its last :data:`KEPT_RUNS` runs (as Home
+Assistant does), read through the API."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Final
+
+KEPT_RUNS: Final = 5
+
+
+@dataclass(slots=True)
+class Step:
+    path: str  # where in the automation: "condition/0", "action/2/choose/1/sequence/0"
+    kind: str  # what it is: condition, service, delay, choose…
+    at: float
+    result: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class RunTrace:
+    """One run. ``state``: running, then finished, stopped (a stop step or a condition),
+    error, cancelled (restarted or the automation turned off), or skipped (refused to run:
+    the mode's limit, or a loop of automations)."""
+
+    run_id: str
+    automation_id: str
+    context_id: str
+    trigger: dict[str, Any]
+    started_at: float
+    state: str = "running"
+    message: str | None = None
+    finished_at: float | None = None
+    steps: list[Step] = field(default_factory=list)
+
+    def step(self, path: str, kind: str, at: float, **result: Any) -> Step:
+        step = Step(path, kind, at, result)
+        self.steps.append(step)
+        return step
+
+    def end(self, state: str, at: float, message: str | None = None) -> None:
+        self.state, self.finished_at, self.message = state, at, message
+
+    @property
+    def path_taken(self) -> list[str]:
+        return [step.path for step in self.steps]
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["duration"] = None if self.finished_at is None else self.finished_at - self.started_at
+        return data
