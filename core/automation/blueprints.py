@@ -89,8 +89,8 @@ BlueprintLoader.add_constructor("!input", _construct_input)
 
 def _parse(text: str, where: str) -> tuple[yaml.Node | None, Any]:
     """The YAML node tree (for line numbers) and the data of ``text``."""
-    loader = BlueprintLoader(text)
     try:
+        loader = BlueprintLoader(text)  # a character YAML refuses is found here already
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:

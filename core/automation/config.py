@@ -49,6 +49,13 @@ def entity_ids(value: Any) -> list[str]:
 
 def duration(value: Any) -> timedelta:
     """Seconds, "HH:MM[:SS]", or {days, hours, minutes, seconds, milliseconds}."""
+    try:
+        return _duration(value)
+    except (OverflowError, ValueError) as error:
+        raise vol.Invalid(f"expected a duration of at most {timedelta.max.days} days") from error
+
+
+def _duration(value: Any) -> timedelta:
     if isinstance(value, bool):
         raise vol.Invalid(f"expected a duration, got {value!r}")
     if isinstance(value, int | float):

@@ -163,6 +163,8 @@ class Automations:
             raise AutomationError(error.msg, _path(error) or None) from None
         config.setdefault("id", new_id())
         for path, entity_id in _entity_references(config):
+            if not isinstance(entity_id, str):
+                raise AutomationError(f"expected an entity id, got {entity_id!r}", path)
             if self.hub.states.get(entity_id) is None and self.hub.entities.get(entity_id) is None:
                 raise AutomationError(f"there is no entity {entity_id}", path)
         return config

@@ -445,6 +445,19 @@ async def test_automations_that_trigger_each_other_are_stopped_as_a_loop(
             "actions.0.delay",
             "expected a duration",
         ),
+        (
+            {"triggers": {"trigger": "event", "event_type": "x"}, "actions": {"delay": 1e15}},
+            "actions.0.delay",
+            "expected a duration of at most",
+        ),
+        (
+            {
+                "triggers": {"trigger": "event", "event_type": "x"},
+                "actions": {"action": "switch.turn_on", "data": {"entity_id": [["switch.a"]]}},
+            },
+            "actions.0.data.entity_id",
+            "expected an entity id",
+        ),
     ],
 )
 async def test_a_wrong_automation_is_refused_naming_the_part(
