@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError
 
 from .alarms.ladder import Ladder, Rung, Step
 from .exceptions import ConfigError
+from .helpers.yaml_marks import duplicate_keys, line_and_column, locate, syntax_error
 from .storage.database import default_url
 
 _LOGGER = logging.getLogger(__name__)
@@ -535,7 +536,7 @@ def _parse(path: Path, raw: bytes) -> tuple[yaml.Node, Any]:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        raise ConfigError(_syntax_error(path, error)) from None
+        raise ConfigError(syntax_error(str(path), error)) from None
     except yaml.YAMLError as error:
         raise ConfigError(f"{path}: invalid YAML: {error}") from None
     finally:
@@ -550,21 +551,10 @@ def _parse(path: Path, raw: bytes) -> tuple[yaml.Node, Any]:
     return node, data
 
 
-def _syntax_error(path: Path, error: yaml.MarkedYAMLError) -> str:
-    mark = error.problem_mark or error.context_mark
-    where = f"{path}, line {mark.line + 1}, column {mark.column + 1}" if mark else str(path)
-    problem = error.problem or "unreadable"
-    if "'\\t'" in problem:
-        problem += " (indent with spaces, not tabs)"
-    if error.context and error.context_mark and error.context_mark != mark:
-        problem = f"{error.context} (line {error.context_mark.line + 1}), {problem}"
-    return f"{where}: invalid YAML: {problem}"
-
-
 def _validate(path: Path, parsed: tuple[yaml.Node, Any]) -> dict[str, Any]:
     """The validated options; every problem of the file in one :class:`ConfigError`."""
     root, data = parsed
-    problems = _duplicate_keys(root, [])
+    problems = duplicate_keys(root, [])
     try:
         options = CONFIG_SCHEMA(data)
     except vol.MultipleInvalid as error:
@@ -572,13 +562,9 @@ def _validate(path: Path, parsed: tuple[yaml.Node, Any]) -> dict[str, Any]:
     if not problems:
         return options
     problems.sort(key=lambda problem: (problem[0].line, problem[0].column))
-    lines = [f"{path}, {_where(mark)}: {what}" for mark, what in problems]
+    lines = [f"{path}, {line_and_column(mark)}: {what}" for mark, what in problems]
     count = f"{len(lines)} problems" if len(lines) > 1 else "1 problem"
     raise ConfigError(f"Invalid configuration ({count}):\n  " + "\n  ".join(lines))
-
-
-def _where(mark: yaml.Mark) -> str:
-    return f"line {mark.line + 1}, column {mark.column + 1}"
 
 
 def _problem(root: yaml.Node, error: vol.Invalid) -> tuple[yaml.Mark, str]:
@@ -590,7 +576,7 @@ def _problem(root: yaml.Node, error: vol.Invalid) -> tuple[yaml.Mark, str]:
         what = _unknown_option(path)
     else:
         what = error.error_message
-    return _locate(root, path), f"{'.'.join(path)}: {what}" if path else what
+    return locate(root, path), f"{'.'.join(path)}: {what}" if path else what
 
 
 def _unknown_option(path: list[str]) -> str:
@@ -601,40 +587,3 @@ def _unknown_option(path: list[str]) -> str:
     if close := difflib.get_close_matches(path[-1], names, n=1):
         return f"unknown {kind}; did you mean {close[0]!r}?"
     return f"unknown {kind}; expected one of {', '.join(names)}"
-
-
-def _locate(root: yaml.Node, path: list[str]) -> yaml.Mark:
-    """Where ``path`` is written: its key's mark, or its nearest written parent's."""
-    node, mark = root, root.start_mark
-    for key in path:
-        if isinstance(node, yaml.SequenceNode) and key.isdigit() and int(key) < len(node.value):
-            node = node.value[int(key)]
-            mark = node.start_mark
-            continue
-        if not isinstance(node, yaml.MappingNode):
-            break
-        # The last of duplicate keys is the one that counts.
-        found = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key]
-        if not found:
-            break
-        key_node, node = found[-1]
-        mark = key_node.start_mark
-    return mark
-
-
-def _duplicate_keys(node: yaml.Node, path: list[str]) -> list[tuple[yaml.Mark, str]]:
-    """Keys written twice in one mapping: YAML would silently keep only the last."""
-    problems: list[tuple[yaml.Mark, str]] = []
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, yaml.Mark] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
-            if key in seen:
-                what = f"written twice (also on line {seen[key].line + 1}); remove one"
-                problems.append((key_node.start_mark, f"{'.'.join([*path, key])}: {what}"))
-            seen[key] = key_node.start_mark
-            problems += _duplicate_keys(value_node, [*path, key])
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            problems += _duplicate_keys(item, [*path, str(index)])
-    return problems

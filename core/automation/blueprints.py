@@ -29,6 +29,7 @@ import voluptuous as vol
 import yaml
 
 from ..exceptions import LinliError
+from ..helpers.yaml_marks import duplicate_keys, line_and_column, locate, syntax_error
 from .selectors import Selector, describe, selector
 
 if TYPE_CHECKING:
@@ -94,27 +95,12 @@ def _parse(text: str, where: str) -> tuple[yaml.Node | None, Any]:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        raise BlueprintError(_syntax_error(where, error)) from None
+        raise BlueprintError(syntax_error(where, error)) from None
     except yaml.YAMLError as error:
         raise BlueprintError(f"{where}: invalid YAML: {error}") from None
     finally:
         loader.dispose()
     return node, data
-
-
-def _syntax_error(where: str, error: yaml.MarkedYAMLError) -> str:
-    mark = error.problem_mark or error.context_mark
-    place = f"{where}, {_line(mark)}" if mark else where
-    problem = error.problem or "unreadable"
-    if "'\\t'" in problem:
-        problem += " (indent with spaces, not tabs)"
-    if error.context and error.context_mark and error.context_mark != mark:
-        problem = f"{error.context} (line {error.context_mark.line + 1}), {problem}"
-    return f"{place}: invalid YAML: {problem}"
-
-
-def _line(mark: yaml.Mark) -> str:
-    return f"line {mark.line + 1}, column {mark.column + 1}"
 
 
 # -- the blueprint: section ------------------------------------------------------------------
@@ -409,7 +395,7 @@ def load_blueprint(text: str, where: str, *, path: str | None = None) -> Bluepri
             f"{where}, line {node.start_mark.line + 1}: not a blueprint: it has no blueprint: "
             "section (name, domain, input)"
         )
-    problems = _duplicate_keys(node, [])
+    problems = duplicate_keys(node, [])
     options: dict[str, Any] = {}
     try:
         options = BLUEPRINT_SCHEMA(data["blueprint"])
@@ -429,8 +415,8 @@ def load_blueprint(text: str, where: str, *, path: str | None = None) -> Bluepri
         problems.sort(key=lambda problem: (problem[0].line, problem[0].column))
         if len(problems) == 1:
             mark, what = problems[0]
-            raise BlueprintError(f"{where}, {_line(mark)}: {what}")
-        lines = [f"{_line(mark)}: {what}" for mark, what in problems]
+            raise BlueprintError(f"{where}, {line_and_column(mark)}: {what}")
+        lines = [f"{line_and_column(mark)}: {what}" for mark, what in problems]
         raise BlueprintError(f"{where} has {len(lines)} problems:\n  " + "\n  ".join(lines))
     return Blueprint(
         path=path or where,
@@ -498,43 +484,7 @@ def _flatten(
 def _problem(root: yaml.Node, error: vol.Invalid) -> tuple[yaml.Mark, str]:
     """Where one error of the ``blueprint:`` section is written, and what it is."""
     path = ["blueprint", *(str(key) for key in error.path)]
-    return _locate(root, path), f"{'.'.join(path)}: {error.msg}"
-
-
-def _locate(root: yaml.Node, path: list[str]) -> yaml.Mark:
-    """Where ``path`` is written: its key's mark, or its nearest written parent's."""
-    node, mark = root, root.start_mark
-    for key in path:
-        if isinstance(node, yaml.SequenceNode) and key.isdigit() and int(key) < len(node.value):
-            node = node.value[int(key)]
-            mark = node.start_mark
-            continue
-        if not isinstance(node, yaml.MappingNode):
-            break
-        found = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key]
-        if not found:
-            break
-        key_node, node = found[-1]
-        mark = key_node.start_mark
-    return mark
-
-
-def _duplicate_keys(node: yaml.Node, path: list[str]) -> list[tuple[yaml.Mark, str]]:
-    """Keys written twice in one mapping: YAML would silently keep only the last."""
-    problems: list[tuple[yaml.Mark, str]] = []
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, yaml.Mark] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
-            if key in seen:
-                what = f"written twice (also on line {seen[key].line + 1}); remove one"
-                problems.append((key_node.start_mark, f"{'.'.join([*path, key])}: {what}"))
-            seen[key] = key_node.start_mark
-            problems += _duplicate_keys(value_node, [*path, key])
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            problems += _duplicate_keys(item, [*path, str(index)])
-    return problems
+    return locate(root, path), f"{'.'.join(path)}: {error.msg}"
 
 
 # -- the library -----------------------------------------------------------------------------
