@@ -50,6 +50,11 @@ class Run:
         self.trace = trace
         self.context = context
 
+    @property
+    def household_id(self) -> str | None:
+        """The household the run acts for (None: nobody's in particular)."""
+        return self.automation.household_id or self.trace.trigger.get("household_id")
+
     async def execute(self) -> None:
         """Run every step; the trace says how it ended."""
         clock, config = self.hub.clock, self.automation.config
@@ -98,7 +103,7 @@ class Run:
 
     async def _notify(self, step: dict[str, Any], path: str, result: dict[str, Any]) -> None:
         notify = step["notify"]
-        household_id = notify.get("household_id", self.automation.household_id)
+        household_id = notify.get("household_id", self.household_id)
         members = (
             () if household_id is None else self.hub.community.members.members_of(household_id)
         )
@@ -123,12 +128,13 @@ class Run:
 
     async def _alarm(self, step: dict[str, Any], path: str, result: dict[str, Any]) -> None:
         alarm = step["alarm"]
-        household_id = alarm.get("household_id", self.automation.household_id)
+        household_id = alarm.get("household_id", self.household_id)
         if "raise" in alarm:
             raised = self.hub.alarms.raise_alarm(
                 alarm["raise"],
                 alarm["severity"],
-                source_entity_id=alarm.get("source_entity_id"),
+                # about the entity whose change started the run, unless the step names one
+                source_entity_id=alarm.get("source_entity_id", self.trace.trigger.get("entity_id")),
                 household_id=household_id,
                 message=alarm["message"],
                 data={"automation_id": self.automation.id},

@@ -2,9 +2,11 @@
 when it fires, until the function it returns is called.
 
 ``data`` says what happened for the run's trace and conditions: the platform, the trigger's
-``id``, a ``description`` and the platform's facts (``entity_id``, ``from_state``,
-``to_state``, ``event``…). ``context`` is the cause, so that an automation's run is linked
-to what started it (and a loop of automations can be seen). An integration adds a platform
+``id``, a ``description``, the platform's facts (``entity_id``, ``from_state``,
+``to_state``, ``event``…) and, where what happened is a household's, its ``household_id``
+(a community automation's run acts for that household: tells its members, raises its
+alarm). ``context`` is the cause, so that an automation's run is linked to what started it
+(and a loop of automations can be seen). An integration adds a platform
 with :func:`register_trigger` (the mqtt integration adds ``mqtt``).
 """
 
@@ -32,7 +34,8 @@ Fire = Callable[[dict[str, Any], Context | None], None]
 
 @dataclass(frozen=True, slots=True)
 class TriggerScope:
-    """Whose automation attaches the trigger: a household's sees only its own alarms."""
+    """Whose automation attaches the trigger: a household's hears only its own alarms and
+    events."""
 
     household_id: str | None
 
@@ -65,6 +68,17 @@ def _matches(value: Any, wanted: list[str | None] | None) -> bool:
 
 def _base(config: dict[str, Any], platform: str, description: str) -> dict[str, Any]:
     return {"platform": platform, "id": config.get("id", ""), "description": description}
+
+
+def _entity_household(hub: Hub, entity_id: str) -> str | None:
+    facts = hub.ownership.entity(entity_id)
+    return None if facts is None else facts.household_id
+
+
+def _hears(scope: TriggerScope, household_id: Any) -> bool:
+    """Whether an automation of ``scope`` hears what happened to ``household_id``: the
+    community's hears everything, a household's only its own."""
+    return scope.household_id is None or household_id == scope.household_id
 
 
 class _Holding:
@@ -120,6 +134,7 @@ def _state_trigger(
         data = {
             **_base(config, "state", f"state of {entity_id}"),
             "entity_id": entity_id,
+            "household_id": _entity_household(hub, entity_id),
             "from_state": _state_json(old),
             "to_state": _state_json(new),
             "for": config.get("for"),
@@ -168,6 +183,7 @@ def _numeric_state_trigger(
         data = {
             **_base(config, "numeric_state", f"numeric state of {entity_id}"),
             "entity_id": entity_id,
+            "household_id": _entity_household(hub, entity_id),
             "from_state": _state_json(old),
             "to_state": _state_json(new),
             "above": config.get("above"),
@@ -194,15 +210,17 @@ def _contains(data: Any, wanted: Any) -> bool:
 
 
 def _event_trigger(
-    hub: Hub, config: dict[str, Any], fire: Fire, _scope: TriggerScope
+    hub: Hub, config: dict[str, Any], fire: Fire, scope: TriggerScope
 ) -> Unsubscribe:
     wanted = config["event_data"]
 
     def heard(event: Event) -> None:
-        if _contains(event.data, wanted):
+        household_id = event.data.get("household_id")
+        if _hears(scope, household_id) and _contains(event.data, wanted):
             data = {
                 **_base(config, "event", f"event {event.event_type}"),
                 "event": {"event_type": event.event_type, "data": dict(event.data)},
+                "household_id": household_id if isinstance(household_id, str) else None,
             }
             fire(data, event.context)
 
@@ -216,8 +234,8 @@ def _alarm_trigger(
 
     def raised(event: Event) -> None:
         alarm = event.data
-        if scope.household_id is not None and alarm.get("household_id") != scope.household_id:
-            return  # a household's automation hears only its own alarms
+        if not _hears(scope, alarm.get("household_id")):
+            return
         if types is not None and alarm.get("alarm_type") not in types:
             return
         if severities is not None and alarm.get("severity") not in severities:
@@ -225,6 +243,7 @@ def _alarm_trigger(
         data = {
             **_base(config, "alarm", f"alarm {alarm.get('alarm_type')} raised"),
             "alarm": {key: value for key, value in alarm.items() if key != "changed"},
+            "household_id": alarm.get("household_id"),
         }
         fire(data, event.context)
 

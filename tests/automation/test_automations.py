@@ -380,7 +380,12 @@ async def test_a_households_automation_acts_only_with_its_owners_rights(
         },
         owner_id=resident.id,
     )
+    hub.bus.fire("go", {"household_id": wang.id})
     hub.bus.fire("go")
+    await settle(hub)
+    assert not hub.automations.require("prank").traces  # it hears only its household's events
+
+    hub.bus.fire("go", {"household_id": zhang.id})
     await settle(hub)
     assert switches.calls == []
     trace = trace_of(hub, "prank")

@@ -60,9 +60,18 @@ BLUEPRINTS: Final = "/api/blueprints"
 SOURCES: Final = ("yaml", "api")  # Automation.source
 _HOUSEHOLD: Final = "household_id"
 _ENTITY_KEYS: Final = frozenset({"entity_id", "source_entity_id"})
-#: The triggers that hear only what the automation's owner sees: the others (event, mqtt…)
-#: hear everyone's, as subscribing to events does (the rules' ``subscribe_events``).
-HOUSEHOLD_TRIGGERS: Final = ("state", "numeric_state", "time", "time_pattern", "alarm", "webhook")
+#: The triggers that hear only what the automation's owner sees (a household's event
+#: trigger hears only events naming its household): the others (mqtt…) hear everyone's, as
+#: subscribing to events does (the rules' ``subscribe_events``).
+HOUSEHOLD_TRIGGERS: Final = (
+    "state",
+    "numeric_state",
+    "event",
+    "time",
+    "time_pattern",
+    "alarm",
+    "webhook",
+)
 
 
 # -- whose an automation is -----------------------------------------------------------------
