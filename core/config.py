@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError
 
 from .alarms.ladder import Ladder, Rung, Step
 from .exceptions import ConfigError
+from .helpers.yaml_loader import SafeLoader
 from .helpers.yaml_marks import duplicate_keys, line_and_column, locate, syntax_error
 from .storage.database import default_url
 
@@ -531,7 +532,7 @@ def _parse(path: Path, raw: bytes) -> tuple[yaml.Node, Any]:
             f"{path}, line {line}: not UTF-8 text (byte 0x{raw[error.start]:02x}); "
             "save the file as UTF-8"
         ) from None
-    loader = yaml.SafeLoader(text)
+    loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

@@ -14,6 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..auth.permissions import Action
 from ..context import Context
 from ..exceptions import LinliError
 from ..http.access import Caller
@@ -133,6 +134,31 @@ class Automation:
         level = {"silent": logging.DEBUG, "warning": logging.WARNING, "error": logging.ERROR}
         _LOGGER.log(level[self.config["max_exceeded"]], "Automation %s not run: %s", self.id, why)
         return trace
+
+    def refuse_run(self, data: dict[str, Any], why: str) -> RunTrace:
+        """Leave the trace of a run its trigger asked for and the hub refused (``why``)."""
+        now = self.hub.clock.time()
+        trace = RunTrace(new_id(), self.id, "", data, now)
+        trace.end("skipped", now, why)
+        self.traces.append(trace)
+        _LOGGER.error("Automation %s not run: %s", self.id, why)
+        return trace
+
+    def owner_refusal(self, data: dict[str, Any]) -> str | None:
+        """Why the owner may no longer have a run that ``data`` triggers (None: they may):
+        they left the household, or may no longer see the entity that triggered it."""
+        owner = self.caller
+        if owner is None:
+            return None
+        households = self.hub.community.households
+        household = None if self.household_id is None else households.get(self.household_id)
+        if not owner.may(Action.manage_automations, household):
+            whose = "the community" if household is None else f"household {household.name}"
+            return f"its owner may no longer manage the automations of {whose}"
+        entity_id = data.get("entity_id")
+        if isinstance(entity_id, str) and not owner.may_see(entity_id):
+            return f"its owner may no longer see {entity_id}"
+        return None
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -29,6 +29,7 @@ import voluptuous as vol
 import yaml
 
 from ..exceptions import LinliError
+from ..helpers.yaml_loader import SafeLoader
 from ..helpers.yaml_marks import duplicate_keys, line_and_column, locate, syntax_error
 from .selectors import Selector, describe, selector
 
@@ -69,8 +70,8 @@ class Input:
     column: int | None = field(default=None, compare=False)
 
 
-class BlueprintLoader(yaml.SafeLoader):
-    """YAML's safe loader, reading ``!input name`` as :class:`Input`."""
+class BlueprintLoader(SafeLoader):
+    """The hub's YAML loader, reading ``!input name`` as :class:`Input`."""
 
 
 def _construct_input(loader: BlueprintLoader, node: yaml.Node) -> Input:

@@ -22,11 +22,13 @@ from ..const import EVENT_HUB_STOP
 from ..context import Context
 from ..events import Event
 from ..exceptions import LinliError
+from ..helpers.yaml_loader import safe_load
 from ..registry.base import new_id
 from ..storage.integration_data import IntegrationData
 from .automation import Automation
 from .blueprints import BlueprintError
-from .config import automation_config
+from .config import RECIPIENTS, automation_config
+from .parts import all_steps, entity_references
 from .trace import RunTrace
 from .triggers import Unsubscribe
 from .webhooks import Webhooks
@@ -53,21 +55,6 @@ class AutomationError(LinliError):
 
 def _path(error: vol.Invalid) -> str:
     return ".".join(str(part) for part in error.path)
-
-
-def _entity_references(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """Every (path, entity id) an automation's configuration names."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            if key in ("entity_id", "source_entity_id"):
-                for entity_id in item if isinstance(item, list) else [item]:
-                    yield where, entity_id
-            else:
-                yield from _entity_references(item, where)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _entity_references(item, f"{path}.{index}")
 
 
 class Automations:
@@ -113,7 +100,7 @@ class Automations:
     def _read_file(self) -> list[Any]:
         path = self.hub.config.config_dir / AUTOMATIONS_FILE
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = safe_load(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return []
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
@@ -162,11 +149,18 @@ class Automations:
         except vol.Invalid as error:
             raise AutomationError(error.msg, _path(error) or None) from None
         config.setdefault("id", new_id())
-        for path, entity_id in _entity_references(config):
+        for path, entity_id in entity_references(config):
             if not isinstance(entity_id, str):
                 raise AutomationError(f"expected an entity id, got {entity_id!r}", path)
             if self.hub.states.get(entity_id) is None and self.hub.entities.get(entity_id) is None:
                 raise AutomationError(f"there is no entity {entity_id}", path)
+        for path, step in all_steps(config["actions"], "actions"):
+            for to in step["notify"]["to"] if step["kind"] == "notify" else ():
+                if to not in RECIPIENTS and self.hub.users.get(to) is None:
+                    raise AutomationError(
+                        f"nobody {to!r} to notify: expected {', '.join(RECIPIENTS)} or a user's id",
+                        f"{path}.notify.to",
+                    )
         return config
 
     def _from_blueprint(self, raw: dict[str, Any]) -> dict[str, Any]:
@@ -257,14 +251,14 @@ class Automations:
     # -- running ----------------------------------------------------------------------------
 
     def _fire(self, automation: Automation, data: dict[str, Any], cause: Context | None) -> None:
-        """A trigger fired: start a run, unless the cause is a chain of runs that loops."""
+        """A trigger fired: start a run, unless the cause is a chain of runs that loops or
+        the owner lost the right to it since the automation was made."""
         chain = (*self._chain_of(cause), automation.id)
         if len(chain) > MAX_CHAIN:
-            trace = RunTrace(new_id(), automation.id, "", data, self.hub.clock.time())
-            message = f"Stopped a loop of automations: {' → '.join(chain)}"
-            trace.end("skipped", self.hub.clock.time(), message)
-            automation.traces.append(trace)
-            _LOGGER.error("%s", message)
+            automation.refuse_run(data, f"Stopped a loop of automations: {' → '.join(chain)}")
+            return
+        if (why := automation.owner_refusal(data)) is not None:
+            automation.refuse_run(data, f"Not run: {why}")
             return
         trace = automation.start_run(data, cause)
         self._chains[trace.context_id] = chain

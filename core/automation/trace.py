@@ -5,9 +5,32 @@ Assistant does), read through the API."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from typing import Any, Final
 
+from ..states import State
+
 KEPT_RUNS: Final = 5
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON holds it: a state as ``{entity_id, state, attributes}``, a
+    duration in seconds, anything else unknown as text."""
+    if isinstance(value, State):
+        value = {
+            "entity_id": value.entity_id,
+            "state": value.state,
+            "attributes": dict(value.attributes),
+        }
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
 
 
 @dataclass(slots=True)
@@ -48,6 +71,7 @@ class RunTrace:
         return [step.path for step in self.steps]
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The trace as JSON holds it (see :func:`plain`)."""
+        data = plain(asdict(self))
         data["duration"] = None if self.finished_at is None else self.finished_at - self.started_at
         return data

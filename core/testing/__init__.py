@@ -4,6 +4,6 @@ The fixtures live in :mod:`linli.testing.plugin`, which pytest loads by itself o
 linli is installed (entry point ``pytest11``). Functions to call from tests are here.
 """
 
-from .time_travel import fire_time_changed
+from .time_travel import fire_time_changed, settle
 
-__all__ = ["fire_time_changed"]
+__all__ = ["fire_time_changed", "settle"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -19,3 +20,11 @@ def fire_time_changed(hub: Hub, when: datetime | timedelta) -> int:
         when = hub.clock.now() + when
     hub.clock.travel_to(when)
     return hub.scheduler.run_due()
+
+
+async def settle(hub: Hub, rounds: int = 50) -> None:
+    """Let the hub's tasks go as far as they can now. Unlike ``hub.block_till_done``, it
+    does not wait for tasks that sleep on the hub's clock (an automation's delay) until the
+    test moves it."""
+    for _ in range(rounds):
+        await asyncio.sleep(0)

@@ -3,7 +3,6 @@ folder of blueprints, and a small blueprint to break in a hundred ways."""
 
 from __future__ import annotations
 
-import asyncio
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,13 +10,6 @@ from pathlib import Path
 from linli.hub import Hub
 from linli.plugins import hookimpl
 from linli.services import ServiceCall
-
-
-async def settle(hub: Hub) -> None:
-    """Let the runs go as far as they can now (``hub.block_till_done`` would wait for a run
-    that sleeps until the test moves the clock)."""
-    for _ in range(50):
-        await asyncio.sleep(0)
 
 
 @dataclass

@@ -3,8 +3,9 @@ the traces, the owner's rights, and the refusals that name what is wrong."""
 
 from __future__ import annotations
 
-import asyncio
+import textwrap
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,17 +14,12 @@ from aiohttp.test_utils import TestClient
 from automation_helpers import Switches
 
 from linli.automation.manager import AutomationError
+from linli.events import Event
 from linli.hub import Hub
-from linli.testing.time_travel import fire_time_changed
+from linli.testing import fire_time_changed, settle
+from linli.testing.plugin import HubFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-async def settle(hub: Hub) -> None:
-    """Let the runs go as far as they can now (``hub.block_till_done`` would wait for runs
-    that sleep until the test moves the clock)."""
-    for _ in range(50):
-        await asyncio.sleep(0)
 
 
 def trace_of(hub: Hub, automation_id: str, index: int = -1) -> dict[str, Any]:
@@ -154,6 +150,41 @@ async def test_time_and_time_pattern_triggers_follow_the_community_clock(
     traces = hub.automations.require("morning").traces
     assert traces[-1].trigger["description"] == "time 07:30:00"
     assert len(traces) == 5  # the last five runs are kept
+
+
+async def test_times_written_without_quotes_in_automations_yaml_are_times(
+    hub_factory: HubFactory, tmp_path: Path
+) -> None:
+    """YAML 1.1 would read ``22:00`` as the number 1320: the hub reads it as people meant."""
+    (tmp_path / "automations.yaml").write_text(
+        textwrap.dedent(
+            """\
+            - id: lights_out
+              triggers:
+                - trigger: time
+                  at: 22:00
+              conditions:
+                - condition: time
+                  after: 21:59:30
+                  before: 06:00
+              actions:
+                - event: lights_out
+            """
+        ),
+        encoding="utf-8",
+    )
+    hub = await hub_factory(config_dir=tmp_path)
+    assert hub.automations.problems == {}
+    heard: list[Event] = []
+    hub.bus.listen("lights_out", heard.append)
+    now = hub.clock.now().astimezone(SHANGHAI)
+    ten_pm = now.replace(hour=22, minute=0, second=0, microsecond=0)
+    if ten_pm <= now:
+        ten_pm += timedelta(days=1)
+    fire_time_changed(hub, ten_pm - timedelta(minutes=1))
+    fire_time_changed(hub, ten_pm + timedelta(seconds=1))
+    await hub.block_till_done()
+    assert len(heard) == 1
 
 
 async def test_an_event_trigger_matches_the_data_it_names(hub: Hub, switches: Switches) -> None:
@@ -393,6 +424,52 @@ async def test_a_households_automation_acts_only_with_its_owners_rights(
     assert "switch.neighbours_lock" in trace["message"]
 
 
+async def test_an_automation_stops_running_for_an_owner_who_lost_the_right(
+    hub: Hub, switches: Switches
+) -> None:
+    community = hub.community
+    zhang, wang = community.households.create("张家"), community.households.create("王家")
+    tenant = hub.users.create("zhang_tenant", "resident")
+    membership = community.members.create(zhang.id, "张租", "owner", user_id=tenant.id)
+    hall = hub.devices.get_or_create(identifiers=[("test", "hall")], household_id=zhang.id)
+    hub.entities.get_or_create(
+        "switch", "test", "hall", suggested_object_id="hall_motion", device_id=hall.id
+    )
+    switches.add("switch.hall_motion")
+    hub.automations.create(
+        {
+            "id": "chime",
+            "household_id": zhang.id,
+            "triggers": {"trigger": "state", "entity_id": "switch.hall_motion"},
+            "actions": {"event": "chimed"},
+        },
+        owner_id=tenant.id,
+    )
+    chimes: list[Event] = []
+    hub.bus.listen("chimed", chimes.append)
+
+    hub.states.set("switch.hall_motion", "on")
+    await settle(hub)
+    assert len(chimes) == 1
+
+    hub.devices.update(hall.id, household_id=wang.id)  # the sensor now is the neighbours'
+    hub.states.set("switch.hall_motion", "off")
+    await settle(hub)
+    assert len(chimes) == 1
+    assert trace_of(hub, "chime")["message"] == (
+        "Not run: its owner may no longer see switch.hall_motion"
+    )
+
+    hub.devices.update(hall.id, household_id=zhang.id)
+    community.members.remove(membership.id)  # the tenant moved out
+    hub.states.set("switch.hall_motion", "on")
+    await settle(hub)
+    assert len(chimes) == 1
+    assert trace_of(hub, "chime")["message"] == (
+        "Not run: its owner may no longer manage the automations of household 张家"
+    )
+
+
 async def test_automations_that_trigger_each_other_are_stopped_as_a_loop(
     hub: Hub, switches: Switches, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -462,6 +539,21 @@ async def test_automations_that_trigger_each_other_are_stopped_as_a_loop(
             },
             "actions.0.data.entity_id",
             "expected an entity id",
+        ),
+        (
+            {
+                "triggers": {"trigger": "event", "event_type": "x"},
+                "actions": {
+                    "repeat": {
+                        "count": 2,
+                        "sequence": {
+                            "notify": {"to": ["security", "nobody"], "title": "t", "message": "m"}
+                        },
+                    }
+                },
+            },
+            "actions.0.repeat.sequence.0.notify.to",
+            "nobody 'nobody' to notify: expected household, caregivers, security, external",
         ),
     ],
 )

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import voluptuous as vol
-from blueprint_helpers import BlueprintPlugin, Lights, blueprint_text, settle, write
+from blueprint_helpers import BlueprintPlugin, Lights, blueprint_text, write
 
 from linli.automation.blueprints import (
     Blueprint,
@@ -24,7 +24,7 @@ from linli.automation.blueprints import (
 )
 from linli.automation.selectors import TEMPLATE_REFUSED, selector
 from linli.hub import Hub
-from linli.testing.time_travel import fire_time_changed
+from linli.testing import fire_time_changed, settle
 
 SHIPPED = Path(__file__).resolve().parents[2] / "blueprints"
 MOTION_LIGHT = "linli/motion_light.yaml"

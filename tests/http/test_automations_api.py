@@ -327,6 +327,22 @@ async def test_a_households_event_trigger_hears_its_own_events_and_only_staff_fi
     await street.json("mei", "POST", "/api/automations", calling, 201)
 
 
+async def test_a_household_notifies_only_its_own_members_by_account(
+    street: Street, expect_error
+) -> None:
+    def telling(user_id: str) -> dict[str, Any]:
+        step = {"notify": {"to": ["household", user_id], "title": "有人", "message": "走廊有人"}}
+        return chime_automation(actions=[step])
+
+    response = await street.request(
+        "mei", "POST", "/api/automations", telling(street.user_ids["qiang"])
+    )
+    body = await expect_error(response, 403, "forbidden", "actions.0.notify.to")
+    assert street.user_ids["qiang"] in body["message"]
+    await street.json("mei", "POST", "/api/automations", telling(street.user_ids["mei"]), 201)
+    await street.json("guard", "POST", "/api/automations", telling(street.user_ids["qiang"]), 201)
+
+
 async def test_a_trace_shows_what_json_can_hold(street: Street) -> None:
     """A trigger's facts may hold states (an event trigger on state_changed) and durations
     (a state trigger's ``for``): the traces answer them as JSON."""

@@ -23,8 +23,6 @@ reader may not see.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from aiohttp import web
@@ -32,10 +30,11 @@ from aiohttp import web
 from ...auth.permissions import Action
 from ...automation.automation import Automation
 from ...automation.blueprints import BlueprintError, load_blueprint
+from ...automation.config import RECIPIENTS
 from ...automation.manager import AutomationError
+from ...automation.parts import all_steps, entity_references
 from ...automation.trace import RunTrace
 from ...community.households import HouseholdEntry
-from ...states import State
 from .. import access
 from ..view import (
     ApiError,
@@ -59,7 +58,6 @@ AUTOMATION: Final = AUTOMATIONS + "/{automation_id}"
 BLUEPRINTS: Final = "/api/blueprints"
 SOURCES: Final = ("yaml", "api")  # Automation.source
 _HOUSEHOLD: Final = "household_id"
-_ENTITY_KEYS: Final = frozenset({"entity_id", "source_entity_id"})
 #: The triggers that hear only what the automation's owner sees (a household's event
 #: trigger hears only events naming its household): the others (mqtt…) hear everyone's, as
 #: subscribing to events does (the rules' ``subscribe_events``).
@@ -92,7 +90,7 @@ def _may_read(who: access.Caller, automation: Automation) -> bool:
         return False
     return all(
         who.may_see(entity_id) or not _known(hub, entity_id)
-        for entity_id in _entities(automation.config)
+        for _path, entity_id in entity_references(automation.config)
     )
 
 
@@ -174,45 +172,21 @@ def _require_manage(who: access.Caller, household_id: str | None, field: str) ->
 # -- what an automation may name ------------------------------------------------------------
 
 
-def _named(value: Any, names: frozenset[str], path: str = "") -> Iterator[tuple[str, Any]]:
-    """Every (path, value) of a key in ``names`` in an automation's configuration."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            if key in names:
-                yield where, item
-            else:
-                yield from _named(item, names, where)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _named(item, names, f"{path}.{index}")
-
-
-def _entities(config: dict[str, Any]) -> Iterator[str]:
-    """Every entity id an automation's configuration (its normal form) names."""
-    for _path, value in _named(config, _ENTITY_KEYS):
-        yield from value if isinstance(value, list) else [value]
-
-
-def _steps(steps: list[dict[str, Any]], path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every (path, step) of a sequence of actions (their normal form), those of choose
-    and repeat steps too."""
-    for index, step in enumerate(steps):
-        where = f"{path}.{index}"
-        yield where, step
-        if step["kind"] == "choose":
-            for number, option in enumerate(step["choose"]):
-                yield from _steps(option["sequence"], f"{where}.choose.{number}.sequence")
-            yield from _steps(step.get("default", []), f"{where}.default")
-        elif step["kind"] == "repeat":
-            yield from _steps(step["repeat"]["sequence"], f"{where}.repeat.sequence")
+def _may_notify(who: access.Caller, to: str, household_id: str | None) -> bool:
+    """Whether the caller's automation may notify ``to`` (a user's id, or one of
+    :data:`RECIPIENTS`): staff anyone; a household its own members."""
+    if to in RECIPIENTS or who.may(Action.manage_automations, None):
+        return True
+    members = () if household_id is None else who.hub.community.members.members_of(household_id)
+    return any(member.user_id == to for member in members)
 
 
 def _check(request: web.Request, raw: dict[str, Any]) -> None:
     """That the automation is well formed (a 400 naming the field), and that the caller
     may make it, since its runs hear and act for them: it names only entities they see;
     the households whose automations they manage (a notify or alarm step's
-    ``household_id``); and events, heard or fired, and other triggers that hear everyone's
+    ``household_id``); users to notify by id, only their household's members (staff
+    anyone); and events, heard or fired, and other triggers that hear everyone's
     messages (mqtt), only if they may subscribe to and fire events (staff)."""
     who = access.who(request)
     hub = hub_of(request)
@@ -220,12 +194,11 @@ def _check(request: web.Request, raw: dict[str, Any]) -> None:
         config = hub.automations.check(raw)
     except AutomationError as error:
         raise invalid(error.message, error.field) from None
-    for path, value in _named(config, _ENTITY_KEYS):
-        for entity_id in value if isinstance(value, list) else [value]:
-            if not who.may_see(entity_id):  # as if it did not exist, as for a typo
-                raise invalid(f"there is no entity {entity_id}", path)
+    for path, entity_id in entity_references(config):
+        if not who.may_see(entity_id):  # as if it did not exist, as for a typo
+            raise invalid(f"there is no entity {entity_id}", path)
     triggers = [(f"triggers.{index}", item) for index, item in enumerate(config["triggers"])]
-    for path, step in _steps(config["actions"], "actions"):
+    for path, step in all_steps(config["actions"], "actions"):
         kind = step["kind"]
         if kind == "wait_for_trigger":
             triggers += [
@@ -236,7 +209,17 @@ def _check(request: web.Request, raw: dict[str, Any]) -> None:
             raise ApiError(
                 403, "forbidden", "Only operators and admins fire events from automations", path
             )
-        elif kind in ("notify", "alarm") and _HOUSEHOLD in step[kind]:
+        elif kind == "notify":
+            household_id = step["notify"].get(_HOUSEHOLD, config.get(_HOUSEHOLD))
+            for to in step["notify"]["to"]:
+                if not _may_notify(who, to, household_id):
+                    raise ApiError(
+                        403,
+                        "forbidden",
+                        f"A household's automation notifies its own members: {to!r} is not one",
+                        f"{path}.notify.to",
+                    )
+        if kind in ("notify", "alarm") and _HOUSEHOLD in step[kind]:
             household_id = step[kind][_HOUSEHOLD]
             if household_id != config.get(_HOUSEHOLD):
                 _require_manage(who, household_id, f"{path}.{kind}.{_HOUSEHOLD}")
@@ -256,27 +239,16 @@ def _check(request: web.Request, raw: dict[str, Any]) -> None:
 
 
 def _shown(value: Any, who: access.Caller) -> Any:
-    """What a trace holds, as JSON: states as ``{entity_id, state, attributes}``,
-    durations in seconds; and in place of anything about an entity the reader may not see
-    (a state, an event's data naming it), null."""
-    if isinstance(value, State):
-        value = {
-            "entity_id": value.entity_id,
-            "state": value.state,
-            "attributes": dict(value.attributes),
-        }
+    """What a trace holds (as JSON already), with null in place of anything about an
+    entity the reader may not see (a state, an event's data naming it)."""
     if isinstance(value, dict):
         entity_id = value.get("entity_id")
         if isinstance(entity_id, str) and not who.may_see(entity_id):
             return None
-        return {str(key): _shown(item, who) for key, item in value.items()}
-    if isinstance(value, list | tuple):
+        return {key: _shown(item, who) for key, item in value.items()}
+    if isinstance(value, list):
         return [_shown(item, who) for item in value]
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
+    return value
 
 
 def _run_json(trace: RunTrace, who: access.Caller) -> dict[str, Any]:
@@ -284,9 +256,9 @@ def _run_json(trace: RunTrace, who: access.Caller) -> dict[str, Any]:
     shown but for its parts about others' entities: the automation's own trigger names
     what the reader sees (or they would not read the automation)."""
     data = trace.as_dict()
-    data["trigger"] = {str(key): _shown(item, who) for key, item in data["trigger"].items()}
+    data["trigger"] = {key: _shown(item, who) for key, item in data["trigger"].items()}
     for step in data["steps"]:
-        step["result"] = {str(key): _shown(item, who) for key, item in step["result"].items()}
+        step["result"] = {key: _shown(item, who) for key, item in step["result"].items()}
     return data
 
 

@@ -9,43 +9,20 @@ from typing import Any
 
 import aiomqtt
 import pytest
+from detector_helpers import BATTERY, SMOKE, add_detector, send, state
 from mqtt_helpers import wait_for
 
-from linli.config_entries import ConfigEntry, ConfigEntryState
-from linli.flows import FlowContext, FlowResultType
+from linli.config_entries import ConfigEntryState
 from linli.hub import Hub
 from linli.integrations.smoke_detector import bad_input
 from linli.integrations.smoke_detector.const import DOMAIN, EVENT_DETECTOR_TEST
 from linli.testing import fire_time_changed
-
-TOPIC = "zigbee2mqtt/kitchen_smoke"
-SMOKE = "binary_sensor.kitchen_smoke_smoke"
-BATTERY = "sensor.kitchen_smoke_battery"
-
-
-def state(**fields: Any) -> str:
-    return json.dumps(
-        {"smoke": False, "battery": 95, "battery_low": False, "tamper": False, **fields}
-    )
-
-
-async def send(device: aiomqtt.Client, payload: str, topic: str = TOPIC) -> None:
-    await device.publish(topic, payload, qos=1)
 
 
 @pytest.fixture
 async def household(embedded_hub: Hub) -> str:
     unit = embedded_hub.community.units.create("1-101", 89.5)
     return embedded_hub.community.households.create("王家", unit.id).id
-
-
-async def add_detector(hub: Hub, household_id: str | None, **data: Any) -> ConfigEntry:
-    flows = hub.config_entries.flow
-    form = await flows.init(DOMAIN, context=FlowContext(user_id="owner", household_id=household_id))
-    fields = {"topic": TOPIC, "name": "Kitchen smoke", "detects": ["smoke"], **data}
-    done = await flows.configure(form.flow_id, fields, user_id="owner")
-    assert done.type is FlowResultType.create_entry, done
-    return done.result
 
 
 async def test_smoke_raises_a_critical_alarm_for_the_household(
