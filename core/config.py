@@ -26,6 +26,7 @@ from .alarms.ladder import Ladder, Rung, Step
 from .exceptions import ConfigError
 from .helpers.yaml_loader import SafeLoader
 from .helpers.yaml_marks import duplicate_keys, line_and_column, locate, syntax_error
+from .helpers.yaml_values import boolean, describe, text, url
 from .storage.database import default_url
 
 _LOGGER = logging.getLogger(__name__)
@@ -157,35 +158,18 @@ class HubConfig:
             object.__setattr__(self, "database_url", default_url(self.config_dir))
 
 
-def _describe(value: object) -> str:
-    """How a wrong value reads in a message: its YAML type, or itself when short."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise vol.Invalid(f"expected text, got {_describe(value)}")
-    return value.strip()
-
-
 def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
     def validate(value: Any) -> str:
         if value not in choices:
             expected = f"{', '.join(choices[:-1])} or {choices[-1]}"
-            raise vol.Invalid(f"expected {expected}, got {_describe(value)}")
+            raise vol.Invalid(f"expected {expected}, got {describe(value)}")
         return value
 
     return validate
 
 
 def _time_zone(value: Any) -> str:
-    name = _text(value)
+    name = text(value)
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
@@ -204,25 +188,19 @@ def _time_zone(value: Any) -> str:
 
 def _port(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
-        raise vol.Invalid(f"expected a port number from 1 to 65535, got {_describe(value)}")
-    return value
-
-
-def _boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise vol.Invalid(f"expected true or false, got {_describe(value)}")
+        raise vol.Invalid(f"expected a port number from 1 to 65535, got {describe(value)}")
     return value
 
 
 def _addresses(value: Any) -> tuple[str, ...]:
     """IP addresses of this machine's interfaces, e.g. [192.168.1.10]."""
     if not isinstance(value, list) or not value:
-        raise vol.Invalid(f"expected a list of IP addresses, got {_describe(value)}")
+        raise vol.Invalid(f"expected a list of IP addresses, got {describe(value)}")
     for address in value:
         try:
             ipaddress.ip_address(address)
         except ValueError:
-            raise vol.Invalid(f"expected an IP address, got {_describe(address)}") from None
+            raise vol.Invalid(f"expected an IP address, got {describe(address)}") from None
     return tuple(value)
 
 
@@ -232,7 +210,7 @@ def _positive(most: float, *, whole: bool = False) -> Callable[[Any], float]:
 
     def validate(value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, kind):
-            raise vol.Invalid(f"expected {what}, got {_describe(value)}")
+            raise vol.Invalid(f"expected {what}, got {describe(value)}")
         if not 0 < value <= most:
             raise vol.Invalid(f"expected a number above 0 and at most {most:g}, got {value}")
         return value
@@ -245,10 +223,10 @@ def _names(pattern: re.Pattern[str], what: str) -> Callable[[Any], tuple[str, ..
 
     def validate(value: Any) -> tuple[str, ...]:
         if not isinstance(value, list):
-            raise vol.Invalid(f"expected a list of {what}s, got {_describe(value)}")
+            raise vol.Invalid(f"expected a list of {what}s, got {describe(value)}")
         for name in value:
             if not isinstance(name, str) or not pattern.match(name):
-                raise vol.Invalid(f"expected {what}s, got {_describe(name)}")
+                raise vol.Invalid(f"expected {what}s, got {describe(name)}")
         return tuple(value)
 
     return validate
@@ -261,7 +239,7 @@ def _log_level(value: Any) -> str:
 def _database_url(value: Any) -> str:
     """Check the URL names SQLite or PostgreSQL; never echo it (it may hold a password)."""
     try:
-        url = make_url(_text(value))
+        url = make_url(text(value))
     except (ArgumentError, ValueError):
         raise vol.Invalid(
             "not a database URL; expected e.g. sqlite:////srv/linli/linli.db or "
@@ -291,7 +269,7 @@ def _integrations(value: Any) -> dict[str, dict]:
             )
         elif options is not None and not isinstance(options, dict):
             problems.append(
-                vol.Invalid(f"expected options under it, got {_describe(options)}", [domain])
+                vol.Invalid(f"expected options under it, got {describe(options)}", [domain])
             )
     if problems:
         raise vol.MultipleInvalid(problems)
@@ -308,7 +286,7 @@ def _step(value: Any) -> Step:
     """One step of a ladder: ``{notify: household, timeout: 60}``."""
     if not isinstance(value, dict):
         raise vol.Invalid(
-            f"expected a step such as {{notify: household, timeout: 60}}, got {_describe(value)}"
+            f"expected a step such as {{notify: household, timeout: 60}}, got {describe(value)}"
         )
     problems = [
         vol.Invalid(f"unknown option; expected {' or '.join(_STEP_OPTIONS)}", [key])
@@ -341,7 +319,7 @@ def _ladders(value: Any) -> dict[str, Ladder]:
             message = "an alarm type is lower-case letters, digits and underscores"
             problems.append(vol.Invalid(message, [name]))
         elif not isinstance(steps, list) or not steps:
-            message = f"expected a list of steps, got {_describe(steps)}"
+            message = f"expected a list of steps, got {describe(steps)}"
             problems.append(vol.Invalid(message, [name]))
         else:
             found: list[Step] = []
@@ -361,7 +339,7 @@ def _ladders(value: Any) -> dict[str, Ladder]:
 def _contacts(value: Any) -> tuple[ExternalContact, ...]:
     """``[{channel: webhook, to: "+86…"}, …]``."""
     if not isinstance(value, list):
-        raise vol.Invalid(f"expected a list of contacts, got {_describe(value)}")
+        raise vol.Invalid(f"expected a list of contacts, got {describe(value)}")
     contacts = []
     for index, contact in enumerate(value):
         if (
@@ -373,18 +351,11 @@ def _contacts(value: Any) -> tuple[ExternalContact, ...]:
         ):
             raise vol.Invalid(
                 f'expected a contact such as {{channel: webhook, to: "+8613800000000"}}, '
-                f"got {_describe(contact)}",
+                f"got {describe(contact)}",
                 [index],
             )
         contacts.append(ExternalContact(contact["channel"], str(contact["to"])))
     return tuple(contacts)
-
-
-def _url(value: Any) -> str:
-    url = _text(value)
-    if not re.match(r"^https?://[^\s/]+", url):
-        raise vol.Invalid(f"expected an http:// or https:// URL, got {url!r}")
-    return url
 
 
 def _mapping(value: Any) -> dict:
@@ -392,7 +363,7 @@ def _mapping(value: Any) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise vol.Invalid(f"expected options under it (name: value), got {_describe(value)}")
+        raise vol.Invalid(f"expected options under it (name: value), got {describe(value)}")
     return value
 
 
@@ -403,18 +374,18 @@ def _section(options: dict[Any, Any]) -> vol.All:
 # The sections of linli.yaml other than integrations: option -> validator.
 SECTIONS: dict[str, dict[Any, Any]] = {
     "community": {
-        vol.Required("name"): _text,
+        vol.Required("name"): text,
         vol.Optional("time_zone", default="Asia/Shanghai"): _time_zone,
         vol.Optional("language", default="zh-Hans"): _one_of(LANGUAGES),
     },
     "database": {vol.Optional("url"): _database_url},
     "http": {
-        vol.Optional("host", default="0.0.0.0"): _text,
+        vol.Optional("host", default="0.0.0.0"): text,
         vol.Optional("port", default=8123): _port,
     },
     "logging": {vol.Optional("level", default="info"): _log_level},
     "discovery": {
-        vol.Optional("enabled", default=True): _boolean,
+        vol.Optional("enabled", default=True): boolean,
         vol.Optional("interfaces"): _addresses,
     },
     "recorder": {
@@ -429,9 +400,7 @@ SECTIONS: dict[str, dict[Any, Any]] = {
         vol.Optional("ladders"): _ladders,
         vol.Optional("external"): _contacts,
         vol.Optional("phone_channels"): _names(_CHANNEL, "channel name"),
-        vol.Optional("webhook"): _section(
-            {vol.Required("url"): _url, vol.Required("secret"): _text}
-        ),
+        vol.Optional("webhook"): _section({vol.Required("url"): url, vol.Required("secret"): text}),
         vol.Optional("retries"): _positive(10, whole=True),
         vol.Optional("retry_delay"): _positive(600),
     },
@@ -547,7 +516,7 @@ def _parse(path: Path, raw: bytes) -> tuple[yaml.Node, Any]:
     if not isinstance(data, dict):
         raise ConfigError(
             f"{path}, line {node.start_mark.line + 1}: expected sections (community:, http:, "
-            f"…) at the top of the file, got {_describe(data)}"
+            f"…) at the top of the file, got {describe(data)}"
         )
     return node, data
 

@@ -31,7 +31,8 @@ import yaml
 from ..exceptions import LinliError
 from ..helpers.yaml_loader import SafeLoader
 from ..helpers.yaml_marks import duplicate_keys, line_and_column, locate, syntax_error
-from .selectors import Selector, describe, selector
+from ..helpers.yaml_values import boolean, describe, text, url
+from .selectors import Selector, selector
 
 if TYPE_CHECKING:
     from ..hub import Hub
@@ -107,31 +108,12 @@ def _parse(text: str, where: str) -> tuple[yaml.Node | None, Any]:
 # -- the blueprint: section ------------------------------------------------------------------
 
 
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise vol.Invalid(f"expected text, got {describe(value)}")
-    return value.strip()
-
-
-def _boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise vol.Invalid(f"expected true or false, got {describe(value)}")
-    return value
-
-
 def _domain(value: Any) -> str:
     if value not in DOMAINS:
         raise vol.Invalid(
             f"linli runs {' and '.join(DOMAINS)} blueprints only, not {describe(value)}"
         )
     return value
-
-
-def _url(value: Any) -> str:
-    url = _text(value)
-    if not re.match(r"^https?://[^\s/]+", url):
-        raise vol.Invalid(f"expected an http:// or https:// address, got {url!r}")
-    return url
 
 
 def _strict(schema: dict[Any, Any], what: str) -> vol.Schema:
@@ -165,8 +147,8 @@ def _explained(error: vol.Invalid, known: tuple[str, ...]) -> vol.Invalid:
 
 INPUT_SCHEMA = _strict(
     {
-        vol.Optional("name"): _text,
-        vol.Optional("description"): _text,
+        vol.Optional("name"): text,
+        vol.Optional("description"): text,
         vol.Optional("default"): object,
         vol.Optional("selector"): selector,
     },
@@ -209,10 +191,10 @@ def _inputs(value: Any, *, in_section: bool = False) -> dict[str, dict[str, Any]
 
 SECTION_SCHEMA = _strict(
     {
-        vol.Optional("name"): _text,
-        vol.Optional("description"): _text,
-        vol.Optional("icon"): _text,
-        vol.Optional("collapsed"): _boolean,
+        vol.Optional("name"): text,
+        vol.Optional("description"): text,
+        vol.Optional("icon"): text,
+        vol.Optional("collapsed"): boolean,
         vol.Required("input"): lambda value: _inputs(value, in_section=True),
     },
     "a section of inputs",
@@ -220,14 +202,14 @@ SECTION_SCHEMA = _strict(
 
 BLUEPRINT_SCHEMA = _strict(
     {
-        vol.Required("name"): _text,
+        vol.Required("name"): text,
         vol.Required("domain"): _domain,
-        vol.Optional("description"): _text,
-        vol.Optional("author"): _text,
-        vol.Optional("source_url"): _url,
+        vol.Optional("description"): text,
+        vol.Optional("author"): text,
+        vol.Optional("source_url"): url,
         # Home Assistant's version the blueprint needs: linli reads it and does not care.
         vol.Optional("homeassistant"): _strict(
-            {vol.Optional("min_version"): _text}, "homeassistant"
+            {vol.Optional("min_version"): text}, "homeassistant"
         ),
         vol.Optional("input"): _inputs,
     },

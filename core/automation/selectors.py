@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import voluptuous as vol
 
+from ..helpers.yaml_values import boolean, describe, text
 from ..states import split_entity_id, valid_entity_id
 
 if TYPE_CHECKING:
@@ -33,18 +34,6 @@ TEMPLATE_REFUSED = (
     "the template selector is not supported: linli is template-free (its automations use no "
     "Jinja templates); use a text, number or select input instead"
 )
-
-
-def describe(value: object) -> str:
-    """How a wrong value reads in a message: its YAML type, or itself when short."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}…"
 
 
 def _number_text(value: float) -> str:
@@ -60,18 +49,6 @@ def _or(words: tuple[str, ...] | list[str]) -> str:
 
 
 # -- option checks ---------------------------------------------------------------------------
-
-
-def _boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise vol.Invalid(f"expected true or false, got {describe(value)}")
-    return value
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise vol.Invalid(f"expected text, got {describe(value)}")
-    return value
 
 
 def _number(value: Any) -> float:
@@ -193,18 +170,18 @@ class EntityFilter:
         )
 
     def describe(self) -> str:
-        text = _article(_or(self.domains)) if self.domains else "an entity"
+        words = _article(_or(self.domains)) if self.domains else "an entity"
         if self.device_classes:
-            text += f" with device_class {_or(self.device_classes)}"
+            words += f" with device_class {_or(self.device_classes)}"
         if self.integration:
-            text += f" of the integration {self.integration}"
-        return text
+            words += f" of the integration {self.integration}"
+        return words
 
 
 _ENTITY_FILTER_OPTIONS: dict[str, Check] = {
     "domain": _texts,
     "device_class": _texts,
-    "integration": _text,
+    "integration": text,
     "supported_features": _anything,
 }
 
@@ -253,15 +230,15 @@ class EntityFacts:
         return cls(entity_id, split_entity_id(entity_id)[0], device_class, integration)
 
     def describe(self, with_integration: bool) -> str:
-        text = _article(self.domain)
-        text += (
+        words = _article(self.domain)
+        words += (
             f" with device_class {self.device_class}"
             if self.device_class
             else " with no device_class"
         )
         if with_integration:
-            text += f" of the integration {self.integration or '(none)'}"
-        return text
+            words += f" of the integration {self.integration or '(none)'}"
+        return words
 
 
 def check_entity(entity_id: Any, filters: tuple[EntityFilter, ...], hub: Hub | None) -> str:
@@ -294,18 +271,18 @@ class DeviceFilter:
     entities: tuple[EntityFilter, ...] = ()
 
     def describe(self) -> str:
-        text = "a device"
+        words = "a device"
         if self.integration:
-            text += f" of the integration {self.integration}"
+            words += f" of the integration {self.integration}"
         if self.manufacturer:
-            text += f" made by {self.manufacturer}"
+            words += f" made by {self.manufacturer}"
         if self.model:
-            text += f" of model {self.model}"
+            words += f" of model {self.model}"
         if self.model_id:
-            text += f" of model id {self.model_id}"
+            words += f" of model id {self.model_id}"
         if self.entities:
-            text += f" with {' or '.join(one.describe() for one in self.entities)}"
-        return text
+            words += f" with {' or '.join(one.describe() for one in self.entities)}"
+        return words
 
     def matches(self, hub: Hub, device: Any) -> bool:
         if self.integration is not None:
@@ -326,10 +303,10 @@ class DeviceFilter:
 
 
 _DEVICE_FILTER_OPTIONS: dict[str, Check] = {
-    "integration": _text,
-    "manufacturer": _text,
-    "model": _text,
-    "model_id": _text,
+    "integration": text,
+    "manufacturer": text,
+    "model": text,
+    "model_id": text,
     "entity": _entity_filters,
 }
 
@@ -393,6 +370,7 @@ class Selector:
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
         options = _options_of(config, self.OPTIONS, f"the {self.kind} selector")
         self.config: dict[str, Any] = copy.deepcopy(dict(config or {}))
+        self.multiple: bool = options.get("multiple", False)  # for those whose OPTIONS have it
         self._setup(options)
 
     def _setup(self, options: dict[str, Any]) -> None:
@@ -429,11 +407,11 @@ class EntitySelector(Selector):
         # Older blueprints write one filter's parts beside the other options.
         "domain": _texts,
         "device_class": _texts,
-        "integration": _text,
-        "multiple": _boolean,
+        "integration": text,
+        "multiple": boolean,
         "include_entities": _entity_ids,
         "exclude_entities": _entity_ids,
-        "reorder": _boolean,
+        "reorder": boolean,
     }
 
     def _setup(self, options: dict[str, Any]) -> None:
@@ -452,7 +430,6 @@ class EntitySelector(Selector):
                     legacy.get("integration"),
                 ),
             )
-        self.multiple: bool = options.get("multiple", False)
         self.include: tuple[str, ...] = options.get("include_entities", ())
         self.exclude: tuple[str, ...] = options.get("exclude_entities", ())
 
@@ -506,7 +483,7 @@ class DeviceSelector(Selector):
     OPTIONS: ClassVar[dict[str, Check]] = {
         **_DEVICE_FILTER_OPTIONS,
         "filter": _device_filters,
-        "multiple": _boolean,
+        "multiple": boolean,
     }
 
     def _setup(self, options: dict[str, Any]) -> None:
@@ -519,7 +496,6 @@ class DeviceSelector(Selector):
         if legacy:
             entities = legacy.pop("entity", ())
             self.filters = (DeviceFilter(**legacy, entities=entities),)
-        self.multiple: bool = options.get("multiple", False)
 
     def validate(self, value: Any, hub: Hub | None = None) -> Any:
         return _each(
@@ -534,11 +510,8 @@ class AreaSelector(Selector):
     OPTIONS: ClassVar[dict[str, Check]] = {
         "entity": _entity_filters,
         "device": _device_filters,
-        "multiple": _boolean,
+        "multiple": boolean,
     }
-
-    def _setup(self, options: dict[str, Any]) -> None:
-        self.multiple: bool = options.get("multiple", False)
 
     def validate(self, value: Any, hub: Hub | None = None) -> Any:
         return _each(value, lambda item: check_area(item, hub), self.multiple, "area ids")
@@ -550,9 +523,9 @@ class NumberSelector(Selector):
         "min": _number,
         "max": _number,
         "step": lambda value: value if value == "any" else _positive(value),
-        "unit_of_measurement": _text,
+        "unit_of_measurement": text,
         "mode": _one_of("box", "slider"),
-        "translation_key": _text,
+        "translation_key": text,
     }
 
     def _setup(self, options: dict[str, Any]) -> None:
@@ -591,7 +564,7 @@ class BooleanSelector(Selector):
     kind = "boolean"
 
     def validate(self, value: Any, hub: Hub | None = None) -> Any:
-        return _boolean(value)
+        return boolean(value)
 
 
 class TextSelector(Selector):
@@ -601,16 +574,13 @@ class TextSelector(Selector):
         "week", "time", "datetime-local", "color",
     )  # fmt: skip
     OPTIONS: ClassVar[dict[str, Check]] = {
-        "multiline": _boolean,
+        "multiline": boolean,
         "type": _one_of(*TYPES),
-        "prefix": _text,
-        "suffix": _text,
-        "autocomplete": _text,
-        "multiple": _boolean,
+        "prefix": text,
+        "suffix": text,
+        "autocomplete": text,
+        "multiple": boolean,
     }
-
-    def _setup(self, options: dict[str, Any]) -> None:
-        self.multiple: bool = options.get("multiple", False)
 
     def validate(self, value: Any, hub: Hub | None = None) -> Any:
         def one(item: Any) -> str:
@@ -649,18 +619,17 @@ class SelectSelector(Selector):
     kind = "select"
     OPTIONS: ClassVar[dict[str, Check]] = {
         "options": _select_options,
-        "multiple": _boolean,
-        "custom_value": _boolean,
+        "multiple": boolean,
+        "custom_value": boolean,
         "mode": _one_of("list", "dropdown"),
-        "sort": _boolean,
-        "translation_key": _text,
+        "sort": boolean,
+        "translation_key": text,
     }
 
     def _setup(self, options: dict[str, Any]) -> None:
         if "options" not in options:
             raise vol.Invalid("the select selector needs its options", ["options"])
         self.values = tuple(value for value, _ in options["options"])
-        self.multiple: bool = options.get("multiple", False)
         self.custom_value: bool = options.get("custom_value", False)
 
     def validate(self, value: Any, hub: Hub | None = None) -> Any:
@@ -725,9 +694,9 @@ class DurationSelector(Selector):
     kind = "duration"
     UNITS = ("days", "hours", "minutes", "seconds", "milliseconds")
     OPTIONS: ClassVar[dict[str, Check]] = {
-        "enable_day": _boolean,
-        "enable_millisecond": _boolean,
-        "allow_negative": _boolean,
+        "enable_day": boolean,
+        "enable_millisecond": boolean,
+        "allow_negative": boolean,
     }
 
     def _setup(self, options: dict[str, Any]) -> None:
@@ -759,10 +728,10 @@ class ObjectSelector(Selector):
     kind = "object"
     OPTIONS: ClassVar[dict[str, Check]] = {
         "fields": _mapping,
-        "multiple": _boolean,
-        "label_field": _text,
-        "description_field": _text,
-        "translation_key": _text,
+        "multiple": boolean,
+        "label_field": text,
+        "description_field": text,
+        "translation_key": text,
     }
 
     def validate(self, value: Any, hub: Hub | None = None) -> Any:
@@ -802,13 +771,10 @@ class StateSelector(Selector):
     kind = "state"
     OPTIONS: ClassVar[dict[str, Check]] = {
         "entity_id": _entity_ids,
-        "attribute": _text,
+        "attribute": text,
         "hide_states": _texts,
-        "multiple": _boolean,
+        "multiple": boolean,
     }
-
-    def _setup(self, options: dict[str, Any]) -> None:
-        self.multiple: bool = options.get("multiple", False)
 
     def validate(self, value: Any, hub: Hub | None = None) -> Any:
         def one(item: Any) -> str:
@@ -824,12 +790,12 @@ class AttributeSelector(Selector):
     OPTIONS: ClassVar[dict[str, Check]] = {"entity_id": _entity_id, "hide_attributes": _texts}
 
     def validate(self, value: Any, hub: Hub | None = None) -> Any:
-        return _text(value)
+        return text(value)
 
 
 class IconSelector(Selector):
     kind = "icon"
-    OPTIONS: ClassVar[dict[str, Check]] = {"placeholder": _text}
+    OPTIONS: ClassVar[dict[str, Check]] = {"placeholder": text}
 
     def validate(self, value: Any, hub: Hub | None = None) -> Any:
         if not isinstance(value, str) or not value.strip():
@@ -886,8 +852,8 @@ class ConstantSelector(Selector):
     kind = "constant"
     OPTIONS: ClassVar[dict[str, Check]] = {
         "value": _scalar,
-        "label": _text,
-        "translation_key": _text,
+        "label": text,
+        "translation_key": text,
     }
 
     def _setup(self, options: dict[str, Any]) -> None:
@@ -903,7 +869,7 @@ class ConstantSelector(Selector):
 
 class LocationSelector(Selector):
     kind = "location"
-    OPTIONS: ClassVar[dict[str, Check]] = {"radius": _boolean, "icon": _text}
+    OPTIONS: ClassVar[dict[str, Check]] = {"radius": boolean, "icon": text}
     BOUNDS: ClassVar[dict[str, tuple[float, float]]] = {
         "latitude": (-90, 90),
         "longitude": (-180, 180),
@@ -929,7 +895,7 @@ class LocationSelector(Selector):
 
 class ConfigEntrySelector(Selector):
     kind = "config_entry"
-    OPTIONS: ClassVar[dict[str, Check]] = {"integration": _text}
+    OPTIONS: ClassVar[dict[str, Check]] = {"integration": text}
 
     def _setup(self, options: dict[str, Any]) -> None:
         self.integration: str | None = options.get("integration")
