@@ -48,3 +48,30 @@ class Switches:
 
 def _ids(value: Any) -> str:
     return value if isinstance(value, str) else ",".join(value)
+
+
+@dataclass
+class Neighbours:
+    """张家, whose owner has an account, and 王家 next door."""
+
+    hub: Hub
+
+    def __post_init__(self) -> None:
+        community = self.hub.community
+        self.zhang = community.households.create("张家")
+        self.wang = community.households.create("王家")
+        self.owner = self.hub.users.create("zhang_owner", "resident")
+        self.membership = community.members.create(
+            self.zhang.id, "张伟", "owner", user_id=self.owner.id
+        )
+
+    def switch(self, household_id: str, object_id: str) -> str:
+        """A switch of the household's, ``switch.<object_id>`` (off); returns its device's id."""
+        device = self.hub.devices.get_or_create(
+            identifiers=[("test", object_id)], household_id=household_id
+        )
+        self.hub.entities.get_or_create(
+            "switch", "test", object_id, suggested_object_id=object_id, device_id=device.id
+        )
+        self.hub.states.set(f"switch.{object_id}", "off")
+        return device.id

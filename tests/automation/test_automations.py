@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp.test_utils import TestClient
-from automation_helpers import Switches
+from automation_helpers import Neighbours, Switches
 
 from linli.automation.manager import AutomationError
 from linli.events import Event
@@ -390,15 +390,9 @@ async def test_modes_decide_what_a_trigger_does_while_a_run_is_under_way(
 async def test_a_households_automation_acts_only_with_its_owners_rights(
     hub: Hub, switches: Switches
 ) -> None:
-    community = hub.community
-    zhang, wang = community.households.create("张家"), community.households.create("王家")
-    resident = hub.users.create("zhang_son", "resident")
-    community.members.create(zhang.id, "张小", "owner", user_id=resident.id)
-    door = hub.devices.get_or_create(identifiers=[("test", "wang_door")], household_id=wang.id)
-    hub.entities.get_or_create(
-        "switch", "test", "wang_door", suggested_object_id="neighbours_lock", device_id=door.id
-    )
-    switches.add("switch.neighbours_lock")
+    street = Neighbours(hub)
+    zhang, wang = street.zhang, street.wang
+    street.switch(wang.id, "neighbours_lock")
     hub.automations.create(
         {
             "id": "prank",
@@ -409,7 +403,7 @@ async def test_a_households_automation_acts_only_with_its_owners_rights(
                 "target": {"entity_id": "switch.neighbours_lock"},
             },
         },
-        owner_id=resident.id,
+        owner_id=street.owner.id,
     )
     hub.bus.fire("go", {"household_id": wang.id})
     hub.bus.fire("go")
@@ -424,26 +418,17 @@ async def test_a_households_automation_acts_only_with_its_owners_rights(
     assert "switch.neighbours_lock" in trace["message"]
 
 
-async def test_an_automation_stops_running_for_an_owner_who_lost_the_right(
-    hub: Hub, switches: Switches
-) -> None:
-    community = hub.community
-    zhang, wang = community.households.create("张家"), community.households.create("王家")
-    tenant = hub.users.create("zhang_tenant", "resident")
-    membership = community.members.create(zhang.id, "张租", "owner", user_id=tenant.id)
-    hall = hub.devices.get_or_create(identifiers=[("test", "hall")], household_id=zhang.id)
-    hub.entities.get_or_create(
-        "switch", "test", "hall", suggested_object_id="hall_motion", device_id=hall.id
-    )
-    switches.add("switch.hall_motion")
+async def test_an_automation_stops_running_for_an_owner_who_lost_the_right(hub: Hub) -> None:
+    street = Neighbours(hub)
+    hall = street.switch(street.zhang.id, "hall_motion")
     hub.automations.create(
         {
             "id": "chime",
-            "household_id": zhang.id,
+            "household_id": street.zhang.id,
             "triggers": {"trigger": "state", "entity_id": "switch.hall_motion"},
             "actions": {"event": "chimed"},
         },
-        owner_id=tenant.id,
+        owner_id=street.owner.id,
     )
     chimes: list[Event] = []
     hub.bus.listen("chimed", chimes.append)
@@ -452,7 +437,7 @@ async def test_an_automation_stops_running_for_an_owner_who_lost_the_right(
     await settle(hub)
     assert len(chimes) == 1
 
-    hub.devices.update(hall.id, household_id=wang.id)  # the sensor now is the neighbours'
+    hub.devices.update(hall, household_id=street.wang.id)  # the sensor now is the neighbours'
     hub.states.set("switch.hall_motion", "off")
     await settle(hub)
     assert len(chimes) == 1
@@ -460,8 +445,8 @@ async def test_an_automation_stops_running_for_an_owner_who_lost_the_right(
         "Not run: its owner may no longer see switch.hall_motion"
     )
 
-    hub.devices.update(hall.id, household_id=zhang.id)
-    community.members.remove(membership.id)  # the tenant moved out
+    hub.devices.update(hall, household_id=street.zhang.id)
+    hub.community.members.remove(street.membership.id)  # the tenant moved out
     hub.states.set("switch.hall_motion", "on")
     await settle(hub)
     assert len(chimes) == 1

@@ -12,6 +12,7 @@ import pytest
 from detector_helpers import SMOKE, add_detector, send, state
 from mqtt_helpers import wait_for
 
+from linli.automation.automation import Automation
 from linli.hub import Hub
 from linli.services import ServiceCall
 
@@ -70,6 +71,13 @@ async def building(embedded_hub: Hub) -> Building:
     return Building(embedded_hub)
 
 
+async def run_after(device: aiomqtt.Client, report: str, automation: Automation) -> dict[str, Any]:
+    """Send the detector's ``report``; the trace of the run it starts, once it has ended."""
+    await send(device, report)
+    await wait_for(lambda: automation.traces and automation.traces[-1].state != "running")
+    return automation.traces[-1].as_dict()
+
+
 def from_blueprint(**inputs: Any) -> dict[str, Any]:
     return {
         "id": "fire_response",
@@ -90,10 +98,7 @@ async def test_smoke_in_a_kitchen_raises_the_response_tells_people_and_unlocks_t
         owner_id=None,  # the community's, as the operator writes it
     )
 
-    await send(device, state(smoke=True))
-    await wait_for(lambda: automation.traces and automation.traces[-1].state != "running")
-
-    trace = automation.traces[-1].as_dict()
+    trace = await run_after(device, state(smoke=True), automation)
     assert trace["state"] == "finished", trace["message"]
     assert trace["trigger"]["entity_id"] == SMOKE
     assert trace["trigger"]["household_id"] == building.wang.id
@@ -134,10 +139,7 @@ async def test_the_doors_stay_locked_unless_the_community_asked(
         from_blueprint(escape_doors={"entity_id": ESCAPE_DOOR}), owner_id=None
     )
 
-    await send(device, state(smoke=True))
-    await wait_for(lambda: automation.traces and automation.traces[-1].state != "running")
-
-    trace = automation.traces[-1].as_dict()
+    trace = await run_after(device, state(smoke=True), automation)
     assert trace["state"] == "finished"
     assert [step["kind"] for step in trace["steps"]] == ["alarm", "notify"]
     assert doors.state == "locked"
