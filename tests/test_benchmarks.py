@@ -57,3 +57,11 @@ def test_the_websocket_benchmark_delivers_every_change() -> None:
     assert result["writes"] == 200
     assert result["messages_delivered"] == result["messages_expected"] > 0
     assert result["clients_dropped"] == 0
+
+
+def test_the_automations_benchmark_runs_every_households_automation() -> None:
+    result = run_bench("automations.py", "--households", "40", "--writes", "2000")
+    assert result["automations"] == 40
+    assert result["runs"] == 100  # writes // 20
+    assert result["lights_turned_on"] == 100  # every run acted for its household's owner
+    assert result["traces_kept_finished"] == 100  # 2 or 3 runs each: every trace kept
