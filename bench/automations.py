@@ -1,10 +1,10 @@
 """Automations at the size of a community: every household has its own automation made
 from a blueprint, and the state machine must not slow down for it.
 
-A real hub (SQLite in a temporary folder, no HTTP; state changes not recorded) gets ``--households`` households, each
-with an owner, a hall motion sensor, a hall light and a power meter, and one automation of
-its own made from a blueprint (motion in the hall: the light on, acting with the owner's
-rights). Then, with every automation listening:
+A real hub (SQLite in a temporary folder, no HTTP; state changes not recorded) gets
+``--households`` households, each with an owner, a hall motion sensor, a hall light and a
+power meter, and one automation of its own made from a blueprint (motion in the hall: the
+light on, acting with the owner's rights). Then, with every automation listening:
 
 - ``load``: the time to check and start the automations, and the memory each takes;
 - ``writes``: state writes to the power meters, which no automation listens to, against the
