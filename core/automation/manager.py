@@ -171,7 +171,9 @@ class Automations:
             blueprint = self.hub.blueprints.get(use["path"])
             filled = blueprint.substitute(use.get("input") or {}, self.hub)
         except BlueprintError as error:
-            raise AutomationError(str(error), "use_blueprint") from None
+            where = "use_blueprint" if error.input_name is None else "use_blueprint.input"
+            field = where if error.input_name is None else f"{where}.{error.input_name}"
+            raise AutomationError(str(error), field) from None
         own = {key: value for key, value in raw.items() if key != "use_blueprint"}
         return {**filled, **own}
 

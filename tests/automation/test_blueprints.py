@@ -263,7 +263,7 @@ async def test_a_use_blueprint_with_a_wrong_input_is_refused_and_the_hub_runs_on
 ) -> None:
     from linli.automation.manager import AutomationError
 
-    with pytest.raises(AutomationError, match=re.escape("there is no entity light.cellar")):
+    with pytest.raises(AutomationError, match=re.escape("there is no entity light.cellar")) as no:
         home.automations.create(
             {
                 "use_blueprint": {
@@ -273,11 +273,16 @@ async def test_a_use_blueprint_with_a_wrong_input_is_refused_and_the_hub_runs_on
             },
             owner_id=None,
         )
-    with pytest.raises(AutomationError, match=re.escape("no blueprint 'linli/motion_lite.yaml'")):
+    assert no.value.field == "use_blueprint.input.light_target"  # the form shows it there
+    with pytest.raises(
+        AutomationError, match=re.escape("no blueprint 'linli/motion_lite.yaml'")
+    ) as no:
         home.automations.create(
             {"use_blueprint": {"path": "linli/motion_lite.yaml", "input": GOOD_INPUTS}},
             owner_id=None,
         )
+    assert no.value.field == "use_blueprint"
+    assert list(home.automations) == []
 
 
 # -- broken blueprints -----------------------------------------------------------------------

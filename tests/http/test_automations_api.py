@@ -531,7 +531,7 @@ async def test_blueprints_are_listed_and_imported(street: Street, expect_error) 
     use = {"path": "imported/door_chime.yaml", "input": {"door": MOTION, "chime": CHIME}}
     wrong = {"use_blueprint": {**use, "input": {**use["input"], "chimes": CHIME}}}
     response = await street.request("mei", "POST", "/api/automations", wrong)
-    body = await expect_error(response, 400, "invalid_format", "use_blueprint")
+    body = await expect_error(response, 400, "invalid_format", "use_blueprint.input.chimes")
     assert "'chimes'" in body["message"]
     made = await street.json("mei", "POST", "/api/automations", {"use_blueprint": use}, 201)
     assert made["config"]["use_blueprint"] == use
