@@ -130,16 +130,17 @@ class Automation:
             self._runs.remove(task)
 
     def _skip(self, trace: RunTrace, why: str) -> RunTrace:
-        trace.end("skipped", self.hub.clock.time(), f"Not run: {why}")
+        trace.end("skipped", self.hub.clock.time(), f"Not run: {why}", "mode")
         level = {"silent": logging.DEBUG, "warning": logging.WARNING, "error": logging.ERROR}
         _LOGGER.log(level[self.config["max_exceeded"]], "Automation %s not run: %s", self.id, why)
         return trace
 
-    def refuse_run(self, data: dict[str, Any], why: str) -> RunTrace:
-        """Leave the trace of a run its trigger asked for and the hub refused (``why``)."""
+    def refuse_run(self, data: dict[str, Any], why: str, reason: str) -> RunTrace:
+        """Leave the trace of a run its trigger asked for and the hub refused (``why``;
+        ``reason``: loop or owner)."""
         now = self.hub.clock.time()
         trace = RunTrace(new_id(), self.id, "", data, now)
-        trace.end("skipped", now, why)
+        trace.end("skipped", now, why, reason)
         self.traces.append(trace)
         _LOGGER.error("Automation %s not run: %s", self.id, why)
         return trace

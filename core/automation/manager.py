@@ -257,10 +257,11 @@ class Automations:
         the owner lost the right to it since the automation was made."""
         chain = (*self._chain_of(cause), automation.id)
         if len(chain) > MAX_CHAIN:
-            automation.refuse_run(data, f"Stopped a loop of automations: {' → '.join(chain)}")
+            message = f"Stopped a loop of automations: {' → '.join(chain)}"
+            automation.refuse_run(data, message, "loop")
             return
         if (why := automation.owner_refusal(data)) is not None:
-            automation.refuse_run(data, f"Not run: {why}")
+            automation.refuse_run(data, f"Not run: {why}", "owner")
             return
         trace = automation.start_run(data, cause)
         self._chains[trace.context_id] = chain

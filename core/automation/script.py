@@ -33,12 +33,14 @@ MAX_REPEATS: Final = 10_000  # a while/until loop stops here, in error
 
 
 class StopRun(Exception):
-    """The run ends here: a stop step, a condition step that failed, or an error."""
+    """The run ends here: a stop step, a condition step that failed, a wait's timeout, or an
+    error (``reason``: see :data:`~linli.automation.trace.REASONS`)."""
 
-    def __init__(self, message: str, *, error: bool) -> None:
+    def __init__(self, message: str, *, error: bool, reason: str = "error") -> None:
         super().__init__(message)
         self.message = message
         self.error = error
+        self.reason = "error" if error else reason
 
 
 class Run:
@@ -59,18 +61,20 @@ class Run:
         """Run every step; the trace says how it ended."""
         clock, config = self.hub.clock, self.automation.config
         if not conditions.all_hold(self.hub, config["conditions"], self.trace, "condition"):
-            self.trace.end("stopped", clock.time(), "the conditions do not hold")
+            self.trace.end("stopped", clock.time(), "the conditions do not hold", "conditions")
             return
         try:
             await self._sequence(config["actions"], "action")
         except StopRun as stop:
-            self.trace.end("error" if stop.error else "stopped", clock.time(), stop.message)
+            state = "error" if stop.error else "stopped"
+            self.trace.end(state, clock.time(), stop.message, stop.reason)
         except asyncio.CancelledError:
-            self.trace.end("cancelled", clock.time(), "a newer run or the automation stopped it")
+            message = "a newer run or the automation stopped it"
+            self.trace.end("cancelled", clock.time(), message, "cancelled")
             raise
         except Exception as error:
             _LOGGER.exception("Automation %s failed", self.automation.id)
-            self.trace.end("error", clock.time(), f"{type(error).__name__}: {error}")
+            self.trace.end("error", clock.time(), f"{type(error).__name__}: {error}", "error")
         else:
             self.trace.end("finished", clock.time())
 
@@ -103,6 +107,7 @@ class Run:
 
     async def _notify(self, step: dict[str, Any], path: str, result: dict[str, Any]) -> None:
         notify = step["notify"]
+        result["title"] = notify["title"]
         household_id = notify.get("household_id", self.household_id)
         members = (
             () if household_id is None else self.hub.community.members.members_of(household_id)
@@ -130,6 +135,7 @@ class Run:
         alarm = step["alarm"]
         household_id = alarm.get("household_id", self.household_id)
         if "raise" in alarm:
+            result["alarm_type"] = alarm["raise"]
             raised = self.hub.alarms.raise_alarm(
                 alarm["raise"],
                 alarm["severity"],
@@ -198,12 +204,12 @@ class Run:
         heard.cancel()
         result["timed_out"] = True
         if not step["continue_on_timeout"]:
-            raise StopRun(f"{path}: nothing came within the timeout", error=False)
+            raise StopRun(f"{path}: nothing came within the timeout", error=False, reason="timeout")
 
     async def _condition(self, step: dict[str, Any], path: str, result: dict[str, Any]) -> None:
         if not conditions.holds(self.hub, step, self.trace, f"{path}/condition"):
             result["holds"] = False
-            raise StopRun(f"{path}: the condition does not hold", error=False)
+            raise StopRun(f"{path}: the condition does not hold", error=False, reason="condition")
         result["holds"] = True
 
     async def _choose(self, step: dict[str, Any], path: str, result: dict[str, Any]) -> None:
@@ -241,4 +247,4 @@ class Run:
         result["iterations"] = count
 
     async def _stop(self, step: dict[str, Any], path: str, result: dict[str, Any]) -> None:
-        raise StopRun(step["stop"], error=step.get("error", False))
+        raise StopRun(step["stop"], error=step.get("error", False), reason="stop")

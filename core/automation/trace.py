@@ -11,6 +11,21 @@ from typing import Any, Final
 from ..states import State
 
 KEPT_RUNS: Final = 5
+#: Why a run ended other than finished, for an app to say in its own words (``message`` has
+#: the hub's): the automation's conditions, a condition step, a wait's timeout, a stop step,
+#: an error, a newer run or the automation turned off (cancelled), and for a run refused:
+#: its mode's limit, a loop of automations, or an owner who lost the right.
+REASONS: Final = (
+    "conditions",
+    "condition",
+    "timeout",
+    "stop",
+    "error",
+    "cancelled",
+    "mode",
+    "loop",
+    "owner",
+)
 
 
 def plain(value: Any) -> Any:
@@ -55,6 +70,7 @@ class RunTrace:
     started_at: float
     state: str = "running"
     message: str | None = None
+    reason: str | None = None  # one of REASONS; None while running and once finished
     finished_at: float | None = None
     steps: list[Step] = field(default_factory=list)
 
@@ -63,8 +79,10 @@ class RunTrace:
         self.steps.append(step)
         return step
 
-    def end(self, state: str, at: float, message: str | None = None) -> None:
-        self.state, self.finished_at, self.message = state, at, message
+    def end(
+        self, state: str, at: float, message: str | None = None, reason: str | None = None
+    ) -> None:
+        self.state, self.finished_at, self.message, self.reason = state, at, message, reason
 
     @property
     def path_taken(self) -> list[str]:

@@ -19,6 +19,7 @@ export const ROUTES = [
   { name: "ratings", module: "ratings-page.js", roles: EVERYONE, nav: true },
   { name: "bills", module: "bills-page.js", roles: EVERYONE, nav: true },
   { name: "privacy", module: "consent-page.js", roles: RESIDENTS, nav: true },
+  { name: "automations", module: "automations-page.js", roles: EVERYONE, nav: true },
   { name: "add-device", module: "add-device-page.js", roles: EVERYONE, nav: false },
   { name: "entity", module: "entity-page.js", roles: EVERYONE, nav: false },
 ];

@@ -47,7 +47,11 @@ async def test_a_state_trigger_with_a_condition_calls_a_service(
     await settle(hub)
     assert switches.state("switch.hall_light") == "off"  # the condition did not hold
     trace = trace_of(hub, "hall")
-    assert (trace["state"], trace["message"]) == ("stopped", "the conditions do not hold")
+    assert (trace["state"], trace["message"], trace["reason"]) == (
+        "stopped",
+        "the conditions do not hold",
+        "conditions",
+    )
 
     switches.add("switch.night_mode", state="on")
     hub.states.set("binary_sensor.hall_motion", "off")
@@ -346,9 +350,10 @@ async def test_delays_waits_choices_repeats_and_stops_leave_their_path_in_the_tr
     await settle(hub)
     trace = trace_of(hub, "stairs")
     assert trace["steps"][1]["result"] == {"timed_out": True}
-    assert (trace["state"], trace["message"]) == (
+    assert (trace["state"], trace["message"], trace["reason"]) == (
         "stopped",
         "the lobby is lit: leave the stairs on",
+        "stop",
     )
 
 
@@ -444,6 +449,7 @@ async def test_an_automation_stops_running_for_an_owner_who_lost_the_right(hub: 
     assert trace_of(hub, "chime")["message"] == (
         "Not run: its owner may no longer see switch.hall_motion"
     )
+    assert trace_of(hub, "chime")["reason"] == "owner"
 
     hub.devices.update(hall, household_id=street.zhang.id)
     hub.community.members.remove(street.membership.id)  # the tenant moved out
@@ -476,7 +482,8 @@ async def test_automations_that_trigger_each_other_are_stopped_as_a_loop(
         "Stopped a loop of automations: echo_a → echo_b → echo_a → echo_b → echo_a → echo_b"
         in caplog.text
     )
-    assert hub.automations.require("echo_b").traces[-1].state == "skipped"
+    refused = hub.automations.require("echo_b").traces[-1]
+    assert (refused.state, refused.reason) == ("skipped", "loop")
     hub.states.set("switch.a", "off")  # a person's change later starts a fresh chain
     await settle(hub)
     assert len(switches.calls) > 5

@@ -26,7 +26,7 @@ from ...auth.passwords import MAX_LENGTH as MAX_PASSWORD
 from ...auth.passwords import MIN_LENGTH as MIN_PASSWORD
 from ...auth.users import Role
 from ...automation.config import MODES
-from ...automation.trace import KEPT_RUNS
+from ...automation.trace import KEPT_RUNS, REASONS
 from ...community import export
 from ...community.consent import ALL_INTEGRATIONS, Capacity
 from ...community.households import MemberRole
@@ -2393,7 +2393,15 @@ def automation_schemas() -> dict[str, Schema]:
                     "newer run or the automation turned off; skipped: refused by its mode, or "
                     "as a loop of automations",
                 },
-                "message": nullable_text,
+                "message": {**nullable_text, "description": "How it ended, in the hub's words"},
+                "reason": {
+                    "anyOf": [enum_of(REASONS), {"type": "null"}],
+                    "description": "Why it ended other than finished, for an app's own words: "
+                    "conditions (the automation's), condition (a condition step), timeout (a "
+                    "wait's), stop (a stop step), error, cancelled; for a run refused: mode "
+                    "(its limit), loop, owner (who lost the right). Null while running and "
+                    "once finished",
+                },
                 "finished_at": nullable(TIMESTAMP),
                 "duration": {**nullable(NUMBER), "description": "Seconds; null while running"},
                 "steps": array(ref("AutomationStep")),
