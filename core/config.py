@@ -15,7 +15,7 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import voluptuous as vol
 import yaml
@@ -44,6 +44,10 @@ community:
   name: 我的小区              # the community's name, shown in the app and in the logs
   time_zone: Asia/Shanghai   # an IANA time zone, e.g. Asia/Shanghai or Asia/Urumqi
   language: zh-Hans          # zh-Hans or en
+  # Where the community is: its home zone (zone.home), in which a tracker reads "home".
+  # latitude: 31.2304
+  # longitude: 121.4737
+  # radius: 300              # metres (default 100)
 
 # database:
 #   Default: SQLite, the file linli.db in this folder (nothing to install).
@@ -132,6 +136,19 @@ class AlarmsConfig:
     retry_delay: float = 5.0  # seconds before the first retry
 
 
+DEFAULT_HOME_RADIUS: Final = 100.0  # metres
+
+
+@dataclass(frozen=True, slots=True)
+class HomeZone:
+    """Where the community is (``community:`` latitude, longitude and radius): the hub
+    writes it as ``zone.home``, the zone in which a tracker's state is ``home``."""
+
+    latitude: float
+    longitude: float
+    radius: float = DEFAULT_HOME_RADIUS
+
+
 @dataclass(frozen=True, slots=True)
 class HubConfig:
     """Everything a hub needs to start; built from ``linli.yaml`` or by tests."""
@@ -140,6 +157,7 @@ class HubConfig:
     name: str = "linli"
     time_zone: str = "Asia/Shanghai"
     language: str = "zh-Hans"
+    home: HomeZone | None = None
     database_url: str = ""
     http_host: str = "0.0.0.0"
     http_port: int = 8123
@@ -214,6 +232,27 @@ def _positive(most: float, *, whole: bool = False) -> Callable[[Any], float]:
         if not 0 < value <= most:
             raise vol.Invalid(f"expected a number above 0 and at most {most:g}, got {value}")
         return value
+
+    return validate
+
+
+def _place(community: dict[str, Any]) -> dict[str, Any]:
+    """The community's place is both its latitude and longitude, or neither."""
+    given = [key for key in ("latitude", "longitude") if key in community]
+    if len(given) == 1:
+        raise vol.Invalid("the community's place needs both latitude and longitude", given)
+    return community
+
+
+def _degrees(most: float) -> Callable[[Any], float]:
+    """A latitude (``most`` 90) or longitude (180) in degrees."""
+
+    def validate(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise vol.Invalid(f"expected degrees (a number), got {describe(value)}")
+        if not -most <= value <= most:
+            raise vol.Invalid(f"expected degrees from {-most:g} to {most:g}, got {value}")
+        return float(value)
 
     return validate
 
@@ -377,6 +416,9 @@ SECTIONS: dict[str, dict[Any, Any]] = {
         vol.Required("name"): text,
         vol.Optional("time_zone", default="Asia/Shanghai"): _time_zone,
         vol.Optional("language", default="zh-Hans"): _one_of(LANGUAGES),
+        vol.Optional("latitude"): _degrees(90),
+        vol.Optional("longitude"): _degrees(180),
+        vol.Optional("radius"): _positive(10_000),
     },
     "database": {vol.Optional("url"): _database_url},
     "http": {
@@ -409,7 +451,7 @@ SECTIONS: dict[str, dict[Any, Any]] = {
 
 CONFIG_SCHEMA = vol.Schema(
     {
-        vol.Required("community"): _section(SECTIONS["community"]),
+        vol.Required("community"): vol.All(_section(SECTIONS["community"]), _place),
         vol.Optional("database", default={}): _section(SECTIONS["database"]),
         vol.Optional("http", default={}): _section(SECTIONS["http"]),
         vol.Optional("logging", default={}): _section(SECTIONS["logging"]),
@@ -446,6 +488,7 @@ def load_config(config_dir: Path, *, create: bool = False) -> HubConfig:
         name=community["name"],
         time_zone=community["time_zone"],
         language=community["language"],
+        home=_home_zone(community),
         database_url=_resolve_sqlite(options["database"].get("url", ""), config_dir),
         http_host=options["http"]["host"],
         http_port=options["http"]["port"],
@@ -456,6 +499,13 @@ def load_config(config_dir: Path, *, create: bool = False) -> HubConfig:
         recorder=RecorderConfig(**options["recorder"]),
         alarms=_alarms_config(options["alarms"]),
     )
+
+
+def _home_zone(community: dict[str, Any]) -> HomeZone | None:
+    if "latitude" not in community:
+        return None
+    radius = community.get("radius", DEFAULT_HOME_RADIUS)
+    return HomeZone(community["latitude"], community["longitude"], radius)
 
 
 def _alarms_config(options: dict[str, Any]) -> AlarmsConfig:

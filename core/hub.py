@@ -24,6 +24,7 @@ from .config_entries import ConfigEntries
 from .const import EVENT_HUB_STARTED, EVENT_HUB_STOP
 from .context import Context
 from .discovery.zeroconf import ZeroconfDiscovery
+from .entities.device_tracker import HOME_ZONE
 from .events import EventBus
 from .exceptions import HubStateError
 from .figures import Figures
@@ -120,6 +121,18 @@ class Hub:
     def pending_tasks(self) -> list[asyncio.Task[Any]]:
         return [task for task in self._tasks if not task.done()]
 
+    def _write_home_zone(self) -> None:
+        """``zone.home`` from the community's place, as Home Assistant's core writes it."""
+        home = self.config.home
+        if home is not None:
+            attributes = {
+                "latitude": home.latitude,
+                "longitude": home.longitude,
+                "radius": home.radius,
+                "friendly_name": self.config.name,
+            }
+            self.states.set(HOME_ZONE, "0", attributes)
+
     async def start(self) -> None:
         """Open the database, load the registries, and announce ``hub_started``.
 
@@ -162,6 +175,7 @@ class Hub:
             self.state = HubState.stopped
             raise
         self.state = HubState.running
+        self._write_home_zone()  # before the trackers' first states
         await self.config_entries.setup_all()
         await self._setup_configured_integrations()
         # Last: the automations name the integrations' entities.

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from linli.config import CONFIG_FILE, DEFAULT_CONFIG, HubConfig, load_config
+from linli.config import CONFIG_FILE, DEFAULT_CONFIG, HomeZone, HubConfig, load_config
 from linli.exceptions import ConfigError
+from linli.testing.plugin import HubFactory
 
 VALID = """\
 community:
@@ -310,3 +311,40 @@ def test_recorder_settings(tmp_path: Path) -> None:
     assert recorder.exclude_event_types == ("call_service",)
     assert recorder.exclude_entities == ("sensor.noisy_meter",)
     assert recorder.max_backlog == 100_000  # the default
+
+
+def test_the_communitys_place_is_its_home_zone(tmp_path: Path) -> None:
+    text = "community:\n  name: x\n  latitude: 31.2304\n  longitude: 121.4737\n  radius: 300\n"
+    assert load_config(write(tmp_path, text)).home == HomeZone(31.2304, 121.4737, 300)
+    text = "community:\n  name: x\n  latitude: 31.2304\n  longitude: 121.4737\n"
+    assert load_config(write(tmp_path, text)).home == HomeZone(31.2304, 121.4737, 100.0)
+    assert load_config(write(tmp_path, "community:\n  name: x\n")).home is None
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        (
+            "  latitude: 31.2\n",
+            "line 3, column 3: community.latitude: the community's place needs both latitude "
+            "and longitude",
+        ),
+        (
+            "  latitude: 121.47\n  longitude: 31.23\n",
+            "line 3, column 3: community.latitude: expected degrees from -90 to 90, got 121.47",
+        ),
+        (
+            "  latitude: 31.2\n  longitude: 121.4\n  radius: 0\n",
+            "community.radius: expected a number above 0 and at most 10000, got 0",
+        ),
+    ],
+)
+def test_a_wrong_place_is_named(tmp_path: Path, place: str, expected: str) -> None:
+    assert expected in problems(write(tmp_path, "community:\n  name: x\n" + place))
+
+
+async def test_the_hub_writes_the_home_zone_at_start(hub_factory: HubFactory) -> None:
+    hub = await hub_factory(home=HomeZone(31.2304, 121.4737, 300))
+    zone = hub.states.get("zone.home")
+    assert zone is not None
+    assert (zone.attributes["latitude"], zone.attributes["radius"]) == (31.2304, 300)
