@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
-from linli.events import Unsubscribe
+from linli.community.households import EVENT_HOUSEHOLD_REGISTRY_UPDATED
+from linli.events import Event, Unsubscribe
 from linli.helpers.event import track_time_interval
 from linli.metering import Month, UsageError, UsageRecord
 from linli.metering.usage import BILLED_FUNDING, MILLI
@@ -69,6 +70,10 @@ class PickupAnswer:
     locked: bool = False
 
 
+def _is_creation(event: Event) -> bool:
+    return event.data["action"] == "create"
+
+
 class LockerBank:
     """The running state of one bank (``hub.data[DOMAIN][entry.id]``)."""
 
@@ -97,10 +102,32 @@ class LockerBank:
             for device in self.hub.devices
             if self.entry_id in device.config_entry_ids and device.household_id is not None
         )
+        # Every household's sensor is there from the start (at 0), so an automation can
+        # watch it before the first parcel comes, and the first parcel is a change.
+        self.households.update(household.id for household in self.hub.community.households)
 
     def start(self) -> Unsubscribe:
-        """Sweep for overdue and expired parcels; returns what stops it."""
-        return track_time_interval(self.hub, self._sweep, SWEEP_INTERVAL)
+        """Sweep for overdue and expired parcels, and give each new household its sensor;
+        returns what stops both."""
+        stop_sweeping = track_time_interval(self.hub, self._sweep, SWEEP_INTERVAL)
+        stop_listening = self.hub.bus.listen(
+            EVENT_HOUSEHOLD_REGISTRY_UPDATED, self._household_created, _is_creation
+        )
+
+        def stop() -> None:
+            stop_sweeping()
+            stop_listening()
+
+        return stop
+
+    def _household_created(self, event: Event) -> None:
+        household_id = event.data["household_id"]
+        self.hub.create_task(self._add_household(household_id), "locker household sensor")
+
+    async def _add_household(self, household_id: str) -> None:
+        if household_id not in self.households:
+            self.households.add(household_id)
+            await asyncio.gather(*(adder(household_id) for adder in self._household_adders))
 
     # -- for the entities ----------------------------------------------------------------------
 
@@ -266,9 +293,7 @@ class LockerBank:
         parcel.code = self._new_code()
         parcel.told_at = self.hub.clock.time()
         self._save(parcel)
-        if household_id not in self.households:
-            self.households.add(household_id)
-            await asyncio.gather(*(adder(household_id) for adder in self._household_adders))
+        await self._add_household(household_id)  # made just now: its sensor may be coming
         extra = []
         if self._charges:
             free_until = self.settings.overdue_from(parcel.told_at)

@@ -143,11 +143,11 @@ async def test_a_resident_adds_no_sign_of_life_turns_it_off_and_on_and_reads_a_r
     await expect(run.locator("[data-part=trigger]")).to_have_text("您手动运行")
     await expect(run.locator("[data-part=duration]")).to_have_text("不到 1 秒")
     steps_run = run.get_by_role("listitem")
-    await expect(steps_run).to_have_count(2)
-    await expect(steps_run).to_contain_text(["第 1 步", "第 2 步"])
+    await expect(steps_run).to_have_count(4)  # the blueprint's condition, then two actions
+    await expect(steps_run).to_contain_text(["第 1 步", "第 2 步", "第 3 步", "第 4 步"])
     # An alarm for the household; the desk, with nobody on duty, tells no one.
     await expect(steps_run).to_contain_text(["发出告警：探访任务", "发送通知「探访任务」"])  # noqa: RUF001
-    await expect(steps_run.nth(1)).to_contain_text("0 人收到")
+    await expect(steps_run.nth(3)).to_contain_text("0 人收到")
     await expect(row.locator("[data-part=last-run]")).to_contain_text("已完成")
     alarm = await wait_for(lambda: web_hub.alarms.active(wang.household.id))
     assert alarm[0].alarm_type == "check_in"
