@@ -18,6 +18,7 @@ import { chosenHousehold, householdPicker } from "./household-picker.js";
 import { html, Markup, View } from "../lib/html.js";
 import { hub } from "../lib/hub.js";
 import { errorText, formatNumber, has, t } from "../lib/i18n.js";
+import { clearFieldError } from "../lib/ui.js";
 
 const INPUT_FIELD = /^use_blueprint\.input\.(.+)$/;
 const TEXT_TYPES = new Set(["text", "search", "url", "tel", "email", "password", "date", "month", "week", "time", "datetime-local", "color"]);
@@ -124,8 +125,8 @@ export class AutomationBlueprintForm extends View {
     this.on("change", "#automation-household", (event) => {
       this.householdId = event.target.value;
     });
-    this.on("input", "input, select, textarea", (event) => this.#clearError(event.target));
-    this.on("change", "input, select, textarea", (event) => this.#clearError(event.target));
+    this.on("input", "input, select, textarea", (event) => clearFieldError(event.target));
+    this.on("change", "input, select, textarea", (event) => clearFieldError(event.target));
   }
 
   get #inputs() {
@@ -464,18 +465,6 @@ export class AutomationBlueprintForm extends View {
     }
     if (first) first.focus();
     else if (base) top?.focus();
-  }
-
-  #clearError(control) {
-    const field = control.closest("[data-field]");
-    if (!field) return;
-    const box = field.querySelector(".field-error");
-    if (box && !box.hidden) {
-      box.hidden = true;
-      box.textContent = "";
-    }
-    field.querySelector("[aria-invalid]")?.removeAttribute("aria-invalid");
-    if (field.matches("[aria-invalid]")) field.removeAttribute("aria-invalid");
   }
 
   /** The hub refused the automation: beside the input (or the name) it names, else above. */

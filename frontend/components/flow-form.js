@@ -12,6 +12,7 @@
 import { html, Markup, View } from "../lib/html.js";
 import { hub } from "../lib/hub.js";
 import { errorText, integrationText, t } from "../lib/i18n.js";
+import { clearFieldError } from "../lib/ui.js";
 
 const FLOWS = "/api/config/flows";
 const ENTITY_PLATFORMS = ["binary_sensor", "sensor", "switch", "lock", "button", "event", "number"];
@@ -42,8 +43,8 @@ export class FlowForm extends View {
     this.domain ??= this.flow?.handler ?? "";
     this.on("submit", "form", (event) => this.#submit(event));
     this.on("click", "#flow-cancel", () => this.#cancel());
-    this.on("input", "input, select", (event) => this.#clearError(event.target));
-    this.on("change", "input, select", (event) => this.#clearError(event.target));
+    this.on("input", "input, select", (event) => clearFieldError(event.target));
+    this.on("change", "input, select", (event) => clearFieldError(event.target));
   }
 
   /** The integration's text for a key of this step, with the step's placeholders. */
@@ -218,18 +219,6 @@ export class FlowForm extends View {
     const top = this.querySelector("#flow-error-base");
     if (top) top.textContent = base.join(" ");
     return first;
-  }
-
-  #clearError(input) {
-    const field = input.closest("[data-field]");
-    if (!field) return;
-    const box = field.querySelector(".field-error");
-    if (box && !box.hidden) {
-      box.hidden = true;
-      box.textContent = "";
-    }
-    field.querySelector("[aria-invalid]")?.removeAttribute("aria-invalid");
-    if (field.matches("[aria-invalid]")) field.removeAttribute("aria-invalid");
   }
 
   async #submit(event) {

@@ -28,6 +28,20 @@ export function fieldError(error, field) {
 let toastTimer = null;
 
 /** A short message at the bottom of the screen: "已确认", "Voted"… */
+/** Clear the error shown beside a form field (its box and aria-invalid) once the person
+ * changes `control`, an input inside a `[data-field]`. */
+export function clearFieldError(control) {
+  const field = control.closest("[data-field]");
+  if (!field) return;
+  const box = field.querySelector(".field-error");
+  if (box && !box.hidden) {
+    box.hidden = true;
+    box.textContent = "";
+  }
+  field.querySelector("[aria-invalid]")?.removeAttribute("aria-invalid");
+  if (field.matches("[aria-invalid]")) field.removeAttribute("aria-invalid");
+}
+
 export function toast(text, kind = "ok") {
   let box = document.querySelector("#toast");
   if (!box) {
